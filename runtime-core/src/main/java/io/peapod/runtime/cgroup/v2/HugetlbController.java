@@ -1,0 +1,56 @@
+package io.peapod.runtime.cgroup.v2;
+
+import io.peapod.runtime.cgroup.CgroupException;
+import io.peapod.runtime.cgroup.CgroupFiles;
+import io.peapod.runtime.cgroup.CgroupResources;
+import io.peapod.runtime.cgroup.CgroupStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+final class HugetlbController implements Controller {
+    private static final Pattern CURRENT = Pattern.compile("hugetlb\\.([0-9]+[KMGT]B)\\.current");
+
+    @Override
+    public Set<String> controllers(CgroupResources r) {
+        return Set.of("hugetlb");
+    }
+
+    @Override
+    public boolean needed(CgroupResources r) {
+        return r.hasHugetlb();
+    }
+
+    @Override
+    public void apply(Path dir, CgroupResources r) {
+        if (r.hugepageLimits() == null) {
+            return;
+        }
+        r.hugepageLimits().forEach((size, limit) -> {
+            Path file = dir.resolve("hugetlb." + size + ".max");
+            if (!Files.exists(file)) {
+                throw new CgroupException("hugepage size " + size + " is not supported by this kernel: " + file
+                        + " does not exist");
+            }
+            CgroupFiles.write(file, limit == -1 ? "max" : Long.toString(limit));
+        });
+    }
+
+    @Override
+    public void stats(Path dir, CgroupStats.Builder s) {
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(f -> {
+                Matcher m = CURRENT.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    s.hugetlbUsage.put(m.group(1), CgroupFiles.readLong(f));
+                }
+            });
+        } catch (IOException e) {
+            throw new CgroupException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
