@@ -1,0 +1,74 @@
+package io.peapod.runtime.container;
+
+import io.peapod.runtime.spec.Spec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Containers from OCI bundles: the entry point front ends call. Each verb is its own
+ * class; this one only dispatches.
+ */
+public final class ContainerRuntime {
+    private final RuntimeContext ctx;
+
+    public ContainerRuntime(RuntimeContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public RuntimeContext context() {
+        return ctx;
+    }
+
+    public ContainerRecord create(String id, Path bundle, CreateOptions options) {
+        return new CreateContainer(ctx).execute(id, bundle, options);
+    }
+
+    /** Create from a spec built in memory (CRI, pod manifests); relative paths resolve against {@code bundle}. */
+    public ContainerRecord create(String id, Spec spec, Path bundle, CreateOptions options) {
+        return new CreateContainer(ctx).execute(id, spec, bundle.toAbsolutePath().normalize(), options);
+    }
+
+    public ContainerRecord start(String id) {
+        return new StartContainer(ctx).execute(id);
+    }
+
+    public ContainerRecord state(String id) {
+        return new ContainerStates(ctx).current(id);
+    }
+
+    public List<ContainerRecord> list() {
+        ContainerStates states = new ContainerStates(ctx);
+        List<ContainerRecord> all = new ArrayList<>();
+        for (String id : ctx.store().ids()) {
+            ctx.store().load(id).map(states::refresh).ifPresent(all::add);
+        }
+        return all;
+    }
+
+    public void kill(String id, int signal, boolean all) {
+        new KillContainer(ctx).execute(id, signal, all);
+    }
+
+    public ContainerRecord stop(String id, Duration grace) {
+        return new StopContainer(ctx).execute(id, grace);
+    }
+
+    public void delete(String id, boolean force) {
+        new DeleteContainer(ctx).execute(id, force);
+    }
+
+    public Optional<ContainerRecord> waitFor(String id, Duration timeout) {
+        return new WaitContainer(ctx).execute(id, timeout);
+    }
+
+    public ContainerRecord pause(String id) {
+        return new PauseContainer(ctx).pause(id);
+    }
+
+    public ContainerRecord resume(String id) {
+        return new PauseContainer(ctx).resume(id);
+    }
+}

@@ -1,0 +1,84 @@
+package io.peapod.runtime.container;
+
+import io.peapod.helper.Helper;
+import io.peapod.helper.Plan;
+import io.peapod.runtime.cgroup.CgroupManager;
+import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.spec.Spec;
+import io.peapod.runtime.spec.SpecIO;
+import io.peapod.runtime.spec.SpecValidator;
+import io.peapod.runtime.util.Undo;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * OCI create: validate the bundle, make the cgroup, have the helper build the
+ * container up to the point just before exec, and record it as CREATED. Each step
+ * registers its undo; a failure anywhere leaves no process, cgroup or state behind.
+ */
+final class CreateContainer {
+    private static final Logger LOG = LoggerFactory.getLogger(CreateContainer.class);
+
+    private final RuntimeContext ctx;
+
+    CreateContainer(RuntimeContext ctx) {
+        this.ctx = ctx;
+    }
+
+    ContainerRecord execute(String id, Path bundle, CreateOptions options) {
+        ContainerIds.check(id);
+        Path bundleDir = bundle.toAbsolutePath().normalize();
+        Path config = bundleDir.resolve("config.json");
+        if (!Files.isRegularFile(config)) {
+            throw new InvalidArgumentException("bundle " + bundleDir + ": no config.json");
+        }
+        Spec spec = SpecIO.read(config);
+        return execute(id, spec, bundleDir, options);
+    }
+
+    ContainerRecord execute(String id, Spec spec, Path bundleDir, CreateOptions options) {
+        SpecValidator.validate(spec, bundleDir);
+        if (spec.hooks != null && !spec.hooks.isEmpty()) {
+            throw new InvalidArgumentException("container " + id + ": OCI hooks are not supported by peapod yet");
+        }
+        Path rootfs = bundleDir.resolve(spec.root.path).normalize();
+        try (Undo undo = new Undo()) {
+            Path dir = ctx.store().reserve(id);
+            undo.push(() -> ctx.store().remove(id));
+            String cgroupPath = ctx.cgroupPathFor(id, spec.linux().cgroupsPath);
+            ContainerRecord record = new ContainerRecord(id, bundleDir.toString(), rootfs.toString(),
+                    ContainerStatus.CREATING, 0, 0, 0, cgroupPath, Instant.now().toString(), null, null, null, null,
+                    System.getProperty("user.name"), spec.annotations);
+            ctx.store().save(record);
+
+            CgroupManager cgroup = ctx.cgroups().apply(cgroupPath);
+            boolean existed = cgroup.exists();
+            cgroup.create(ResourcesToCgroup.translate(spec.linux().resources));
+            if (!existed) {
+                undo.push(cgroup::destroy);
+            }
+
+            SpecToPlan translator = new SpecToPlan(ctx.limits());
+            List<Path> procs = cgroup.procsFiles();
+            Plan plan = translator.translate(id, spec, rootfs, bundleDir, dir, procs, options);
+            for (String warning : translator.warnings()) {
+                LOG.warn("container {}: {}", id, warning);
+            }
+            Path planFile = dir.resolve("plan");
+            plan.write(planFile);
+            Helper.Created created = ctx.helper().create(planFile, Redirect.INHERIT, Redirect.INHERIT);
+            long startTime = ProcStat.startTime(created.pid());
+            record = record.withProcess(created.pid(), startTime, created.monitorPid())
+                    .withStatus(ContainerStatus.CREATED);
+            ctx.store().save(record);
+            undo.commit();
+            LOG.info("container {} created, pid {}", id, created.pid());
+            return record;
+        }
+    }
+}

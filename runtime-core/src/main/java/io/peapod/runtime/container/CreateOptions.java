@@ -1,0 +1,33 @@
+package io.peapod.runtime.container;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a container is created, beyond what its bundle says.
+ *
+ * @param stdio         where the container's fd 0, 1 and 2 come from, by fd; a path, or "-"
+ *                      for the helper's own fd; ignored when {@code logPath} is set
+ * @param logPath       the monitor writes stdout and stderr here in the CRI log format
+ * @param consoleSocket runc's --console-socket: the pty master is sent there
+ * @param pidFile       the container's host pid is written here
+ * @param noPivot       runc's --no-pivot: chroot instead of pivot_root
+ * @param stdinPipe     keep stdin open as a pipe the monitor feeds from attach clients
+ */
+public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
+                            boolean noPivot, boolean stdinPipe) {
+
+    /** The container's stdio is /dev/null, as for a daemon's containers without a log. */
+    public static CreateOptions detached() {
+        return new CreateOptions(Map.of(0, "/dev/null", 1, "/dev/null", 2, "/dev/null"), null, null, null, false,
+                false);
+    }
+
+    public static CreateOptions logTo(Path log) {
+        return new CreateOptions(Map.of(0, "/dev/null"), log, null, null, false, false);
+    }
+
+    public CreateOptions withPidFile(Path file) {
+        return new CreateOptions(stdio, logPath, consoleSocket, file, noPivot, stdinPipe);
+    }
+}

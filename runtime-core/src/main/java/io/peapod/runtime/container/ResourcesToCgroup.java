@@ -1,0 +1,89 @@
+package io.peapod.runtime.container;
+
+import io.peapod.runtime.cgroup.BlkioThrottle;
+import io.peapod.runtime.cgroup.CgroupResources;
+import io.peapod.runtime.cgroup.DeviceRate;
+import io.peapod.runtime.cgroup.DeviceWeight;
+import io.peapod.runtime.spec.LinuxBlockIo;
+import io.peapod.runtime.spec.LinuxCpu;
+import io.peapod.runtime.spec.LinuxHugepageLimit;
+import io.peapod.runtime.spec.LinuxMemory;
+import io.peapod.runtime.spec.LinuxResources;
+import io.peapod.runtime.spec.LinuxThrottleDevice;
+import io.peapod.runtime.spec.LinuxWeightDevice;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The OCI {@code linux.resources} as the cgroup managers take them. */
+public final class ResourcesToCgroup {
+    private ResourcesToCgroup() {
+    }
+
+    public static CgroupResources translate(LinuxResources r) {
+        CgroupResources.Builder b = CgroupResources.builder();
+        if (r == null) {
+            return b.build();
+        }
+        LinuxMemory m = r.memory;
+        if (m != null) {
+            b.memoryLimit(m.limit).memoryReservation(m.reservation).memorySwap(m.swap)
+                    .memorySwappiness(m.swappiness).disableOomKiller(m.disableOOMKiller);
+        }
+        LinuxCpu c = r.cpu;
+        if (c != null) {
+            b.cpuShares(c.shares).cpuQuota(c.quota).cpuPeriod(c.period).cpuBurst(c.burst)
+                    .cpuRealtimeRuntime(c.realtimeRuntime).cpuRealtimePeriod(c.realtimePeriod)
+                    .cpusetCpus(emptyToNull(c.cpus)).cpusetMems(emptyToNull(c.mems))
+                    .cpuIdle(c.idle == null ? null : c.idle != 0);
+        }
+        if (r.pids != null) {
+            b.pidsLimit(r.pids.limit);
+        }
+        if (r.hugepageLimits != null && !r.hugepageLimits.isEmpty()) {
+            Map<String, Long> huge = new LinkedHashMap<>();
+            for (LinuxHugepageLimit h : r.hugepageLimits) {
+                huge.put(h.pageSize, h.limit);
+            }
+            b.hugepageLimits(huge);
+        }
+        LinuxBlockIo io = r.blockIO;
+        if (io != null) {
+            b.blkioWeight(io.weight);
+            if (io.weightDevice != null && !io.weightDevice.isEmpty()) {
+                List<DeviceWeight> weights = new ArrayList<>();
+                for (LinuxWeightDevice d : io.weightDevice) {
+                    if (d.weight != null) {
+                        weights.add(new DeviceWeight(d.major, d.minor, d.weight));
+                    }
+                }
+                b.blkioWeightDevices(weights);
+            }
+            BlkioThrottle throttle = new BlkioThrottle(rates(io.throttleReadBpsDevice),
+                    rates(io.throttleWriteBpsDevice), rates(io.throttleReadIOPSDevice),
+                    rates(io.throttleWriteIOPSDevice));
+            if (!throttle.isEmpty()) {
+                b.blkioThrottle(throttle);
+            }
+        }
+        if (r.unified != null && !r.unified.isEmpty()) {
+            b.unified(r.unified);
+        }
+        return b.build();
+    }
+
+    private static List<DeviceRate> rates(List<LinuxThrottleDevice> devices) {
+        List<DeviceRate> out = new ArrayList<>();
+        if (devices != null) {
+            for (LinuxThrottleDevice d : devices) {
+                out.add(new DeviceRate(d.major, d.minor, d.rate));
+            }
+        }
+        return out;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
