@@ -1,5 +1,6 @@
 package io.peapod.runtime.spec;
 
+import io.peapod.runtime.util.AtomicFiles;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -138,39 +139,15 @@ public final class SpecIO {
      */
     public static void write(Spec spec, Path configJson) {
         byte[] bytes = (toJson(spec) + "\n").getBytes(StandardCharsets.UTF_8);
-        writeAtomically(configJson, bytes);
-    }
-
-    /** The atomic replace used by {@link #write}, for any small metadata file. */
-    public static void writeAtomically(Path target, byte[] bytes) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
+            AtomicFiles.write(configJson, bytes);
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                throw new NotFoundException("directory " + configJson.toAbsolutePath().getParent() + " of "
+                        + configJson + " does not exist", e);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new PeapodException("cannot replace " + target + " atomically: " + e.getMessage(), e);
-            }
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true);
-            }
-        } catch (NoSuchFileException e) {
-            throw new NotFoundException("directory " + dir + " of " + target + " does not exist", e);
-        } catch (IOException e) {
-            throw new PeapodException("cannot write " + target + ": " + e, e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: the rename normally consumed it
-            }
+            throw new PeapodException(e.getMessage(), e);
         }
     }
+
 }
