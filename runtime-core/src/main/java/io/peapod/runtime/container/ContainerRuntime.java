@@ -64,6 +64,17 @@ public final class ContainerRuntime {
         return new WaitContainer(ctx).execute(id, timeout);
     }
 
+    /** Runs one more process in a running container and waits for it; returns its exit code. */
+    public int exec(String id, io.peapod.runtime.spec.Process process, java.util.Map<Integer, String> stdio) {
+        return new ExecContainer(ctx).execute(id, process, stdio);
+    }
+
+    /** The container's own process spec with {@code args} and the given overrides (null keeps the container's). */
+    public io.peapod.runtime.spec.Process execProcess(String id, List<String> args, List<String> env, String cwd,
+                                                      Long uid, Long gid, boolean tty) {
+        return new ExecContainer(ctx).processFor(id, args, env, cwd, uid, gid, tty);
+    }
+
     public ContainerRecord pause(String id) {
         return new PauseContainer(ctx).pause(id);
     }

@@ -4,6 +4,7 @@ import io.peapod.helper.Helper;
 import io.peapod.helper.Plan;
 import io.peapod.runtime.cgroup.CgroupManager;
 import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.spec.Hooks;
 import io.peapod.runtime.spec.Spec;
 import io.peapod.runtime.spec.SpecIO;
 import io.peapod.runtime.spec.SpecValidator;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
 final class CreateContainer {
     private static final Logger LOG = LoggerFactory.getLogger(CreateContainer.class);
 
+    /** The spec as created, kept for exec (namespaces, process defaults, seccomp). */
+    static final String SPEC_FILE = "spec.json";
+
     private final RuntimeContext ctx;
 
     CreateContainer(RuntimeContext ctx) {
@@ -41,9 +45,15 @@ final class CreateContainer {
         return execute(id, spec, bundleDir, options);
     }
 
+    private static boolean hasHooks(Spec spec) {
+        Hooks h = spec.hooks;
+        return h != null && java.util.stream.Stream.of(h.prestart, h.createRuntime, h.createContainer,
+                h.startContainer, h.poststart, h.poststop).anyMatch(l -> l != null && !l.isEmpty());
+    }
+
     ContainerRecord execute(String id, Spec spec, Path bundleDir, CreateOptions options) {
         SpecValidator.validate(spec, bundleDir);
-        if (spec.hooks != null && !spec.hooks.isEmpty()) {
+        if (hasHooks(spec)) {
             throw new InvalidArgumentException("container " + id + ": OCI hooks are not supported by peapod yet");
         }
         Path rootfs = bundleDir.resolve(spec.root.path).normalize();
@@ -55,6 +65,7 @@ final class CreateContainer {
                     ContainerStatus.CREATING, 0, 0, 0, cgroupPath, Instant.now().toString(), null, null, null, null,
                     System.getProperty("user.name"), spec.annotations);
             ctx.store().save(record);
+            SpecIO.write(spec, dir.resolve(SPEC_FILE));
 
             CgroupManager cgroup = ctx.cgroups().apply(cgroupPath);
             boolean existed = cgroup.exists();

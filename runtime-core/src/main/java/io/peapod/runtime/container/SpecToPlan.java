@@ -413,7 +413,7 @@ public final class SpecToPlan {
         plan.op("PATH_SEARCH", path);
         if (spec.linux != null && spec.linux.seccomp != null) {
             byte[] program = SeccompCompiler.compile(spec.linux.seccomp);
-            plan.op("SECCOMP", Long.toString(SeccompCompiler.flags(spec.linux.seccomp)),
+            plan.op("SECCOMP", Integer.toString(SeccompCompiler.filterFlags(spec.linux.seccomp)),
                     HexFormat.of().formatHex(program));
         }
     }
