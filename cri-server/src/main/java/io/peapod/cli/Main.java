@@ -8,14 +8,28 @@ import picocli.CommandLine.Command;
 /** The {@code peapod} command line. */
 @Command(name = "peapod", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A container runtime and pod sandbox manager.",
-        subcommands = {io.peapod.cli.oci.OciCommand.class})
+        subcommands = {io.peapod.cli.oci.OciCommand.class, io.peapod.cli.bench.BenchCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         // `oci` is on other orchestrators' hot path: go straight to it without the full tree
         if (args.length > 0 && args[0].equals("oci")) {
             System.exit(OciMain.run(Arrays.copyOfRange(args, 1, args.length)));
         }
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, with errors shown as one line on stderr and exit code 1, never a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            cmd.getErr().println("peapod: " + message);
+            if (System.getenv("PEAPOD_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cl;
     }
 
     @Override
