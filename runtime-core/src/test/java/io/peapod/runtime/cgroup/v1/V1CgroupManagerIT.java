@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.peapod.runtime.cgroup.CgroupException;
 import io.peapod.runtime.cgroup.CgroupLayout;
 import io.peapod.runtime.cgroup.CgroupManager;
+import io.peapod.runtime.cgroup.CgroupManagerSuite;
 import io.peapod.runtime.cgroup.CgroupManagers;
 import io.peapod.runtime.cgroup.CgroupResources;
 import io.peapod.runtime.cgroup.CgroupSignals;
@@ -17,34 +18,22 @@ import io.peapod.runtime.cgroup.CgroupStats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Against the machine's real v1 hierarchies (legacy or hybrid layout); needs root. */
-class V1CgroupManagerIT {
+/** Against the machine's real v1 hierarchies (legacy or hybrid layout), through {@link CgroupManagers}. */
+class V1CgroupManagerIT extends CgroupManagerSuite {
     private static final Path ROOT = Path.of("/sys/fs/cgroup");
-    private static final String BUSYBOX = "/bin/busybox";
-
-    private String top;
-    private String path;
-    private CgroupManager cgroup;
-    private final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
     static void requirements() throws IOException {
-        assumeTrue(Files.readString(Path.of("/proc/self/status")).lines()
-                .anyMatch(l -> l.matches("Uid:\\s+0\\s.*")), "needs root to create cgroups");
+        assumeTrue(isRoot(), "needs root to create cgroups");
         assumeTrue(CgroupManagers.layout() != CgroupLayout.UNIFIED,
                 "needs cgroup v1 hierarchies; this machine is " + CgroupManagers.layout());
         assumeTrue(Files.isExecutable(Path.of(BUSYBOX)), "needs " + BUSYBOX + " (busybox-static)");
@@ -53,60 +42,15 @@ class V1CgroupManagerIT {
         }
     }
 
-    @BeforeEach
-    void names() {
-        top = "peapod-test-" + UUID.randomUUID().toString().substring(0, 8);
-        path = top + "/c1";
-        cgroup = CgroupManagers.forPath(path);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
-        }
-        CgroupManager all = CgroupManagers.forPath(top);
-        try {
-            if (all.exists()) {
-                if (all.isFrozen()) {
-                    all.thaw();
-                }
-                all.killAll(CgroupSignals.SIGKILL);
-            }
-        } finally {
-            all.destroy();
-        }
-        assertFalse(all.exists(), "cleanup left " + top + " behind");
+    @Override
+    protected CgroupManager manager(String path) {
+        CgroupManager m = CgroupManagers.forPath(path);
+        assertTrue(m instanceof V1CgroupManager, "forPath gave " + m + " on a v1 host");
+        return m;
     }
 
     private String kernel(String controller, String file) throws IOException {
-        return Files.readString(ROOT.resolve(controller).resolve(path).resolve(file)).trim();
-    }
-
-    /** A busybox shell that waits for a line on stdin before running {@code script}, so it can be moved first. */
-    private Process held(String script) throws IOException {
-        Process p = new ProcessBuilder(BUSYBOX, "sh", "-c", "read go; " + script).redirectErrorStream(true).start();
-        processes.add(p);
-        return p;
-    }
-
-    private static void release(Process p) throws IOException {
-        OutputStream in = p.getOutputStream();
-        in.write('\n');
-        in.flush();
-    }
-
-    private static String state(long pid) throws IOException {
-        return Files.readString(Path.of("/proc/" + pid + "/status")).lines().filter(l -> l.startsWith("State:"))
-                .findFirst().orElseThrow().substring(6).trim();
-    }
-
-    /** utime + stime in clock ticks, from /proc/PID/stat (fields 14 and 15; comm may hold spaces). */
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return Files.readString(ROOT.resolve(controller).resolve(cgroup.path()).resolve(file)).trim();
     }
 
     @Test
@@ -125,7 +69,6 @@ class V1CgroupManagerIT {
         for (Path procs : cgroup.procsFiles()) {
             assertTrue(Files.exists(procs), procs + " missing");
         }
-        assertTrue(Files.isDirectory(ROOT.resolve("systemd").resolve(path)), "named hierarchy name=systemd");
 
         // Raising both needs memsw first; lowering both needs the limit first. Either order alone fails.
         cgroup.update(CgroupResources.builder().memoryLimit(128L << 20).memorySwap(256L << 20).build());
@@ -146,10 +89,10 @@ class V1CgroupManagerIT {
         cgroup.create(CgroupResources.none());
         Process p = held("exec " + BUSYBOX + " sleep 30");
         cgroup.addProcess((int) p.pid());
-        assertEquals(java.util.Set.of((int) p.pid()), cgroup.pids());
         String membership = Files.readString(Path.of("/proc/" + p.pid() + "/cgroup"));
+        assertTrue(membership.contains(":name=systemd:/" + cgroup.path() + "\n"), membership);
         for (String line : membership.split("\n")) {
-            assertTrue(line.endsWith(":/" + path), "process not moved in hierarchy " + line);
+            assertTrue(line.endsWith(":/" + cgroup.path()), "process not moved in hierarchy " + line);
         }
     }
 
@@ -170,47 +113,35 @@ class V1CgroupManagerIT {
     @Test
     void forkLoopStopsAtThePidsLimit() throws Exception {
         cgroup.create(CgroupResources.builder().pidsLimit(5L).build());
-        Process p = held("i=0; while [ $i -lt 20 ]; do " + BUSYBOX + " sleep 30 & i=$((i+1)); done; wait");
+        // The shell may give up at the first failed fork or go on failing; either way it ends without waiting
+        // and leaves the sleeps that did start.
+        Process p = held("i=0; while [ $i -lt 20 ]; do " + BUSYBOX + " sleep 30 & i=$((i+1)); done");
         cgroup.addProcess((int) p.pid());
         release(p);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "fork loop did not give up");
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "fork loop did not end");
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(output.contains("can't fork"), "no fork failure reported: " + output);
-        assertTrue(cgroup.pids().size() <= 5, "more pids than the limit: " + cgroup.pids());
-        assertEquals(4, cgroup.pids().size(), "the shell used 4 of 5 pids for children");
+        assertEquals(4, cgroup.pids().size(), "the shell used 4 of 5 pids for children: " + cgroup.pids());
         assertTrue(Long.parseLong(kernel("pids", "pids.events").split("\\s+")[1]) > 0, "pids.events max");
-
         cgroup.killAll(CgroupSignals.SIGKILL);
         assertTrue(cgroup.pids().isEmpty());
     }
 
     @Test
-    void freezeStopsTheProcessAndThawResumesIt() throws Exception {
+    void frozenTasksAreInUninterruptibleSleep() throws Exception {
         cgroup.create(CgroupResources.none());
         Process p = held("while :; do :; done");
         cgroup.addProcess((int) p.pid());
         release(p);
-        Thread.sleep(100);
-        assertTrue(state(p.pid()).startsWith("R"), state(p.pid()));
-        assertFalse(cgroup.isFrozen());
-
         cgroup.freeze();
-        assertTrue(cgroup.isFrozen());
         assertEquals("FROZEN", kernel("freezer", "freezer.state"));
         assertTrue(state(p.pid()).startsWith("D"), "frozen task reports " + state(p.pid()));
-        long before = cpuTicks(p.pid());
-        Thread.sleep(300);
-        assertEquals(before, cpuTicks(p.pid()), "a frozen task used CPU");
-
         cgroup.thaw();
-        assertFalse(cgroup.isFrozen());
-        Thread.sleep(300);
-        assertTrue(cpuTicks(p.pid()) > before, "a thawed task used no CPU");
-        assertTrue(state(p.pid()).startsWith("R"), state(p.pid()));
+        assertEquals("THAWED", kernel("freezer", "freezer.state"));
     }
 
     @Test
-    void statsShowWork() throws Exception {
+    void memoryStatsWhileAProcessHoldsMemory() throws Exception {
         cgroup.create(CgroupResources.builder().memoryLimit(256L << 20).pidsLimit(10L).build());
         // 4 MiB string plus some CPU work, then wait with the memory held.
         Process p = held("exec " + BUSYBOX + " awk 'BEGIN { s = \"x\"; for (i = 0; i < 22; i++) s = s s;"
@@ -221,7 +152,6 @@ class V1CgroupManagerIT {
         assertEquals("ready", out.readLine());
         CgroupStats s = cgroup.stats();
         assertTrue(s.cpuUsageNanos() > 0, s.toString());
-        assertTrue(s.cpuUserNanos() + s.cpuSystemNanos() > 0, s.toString());
         assertTrue(s.memoryUsage() >= 4L << 20, s.toString());
         assertTrue(s.memoryRss() >= 4L << 20, s.toString());
         assertTrue(s.memoryWorkingSet() > 0 && s.memoryWorkingSet() <= s.memoryUsage(), s.toString());
@@ -235,55 +165,32 @@ class V1CgroupManagerIT {
     }
 
     @Test
-    void destroyRemovesEveryDirectoryRightAfterTheProcessDies() throws Exception {
-        cgroup.create(CgroupResources.builder().pidsLimit(10L).build());
-        Process p = held("exec " + BUSYBOX + " sleep 30");
-        cgroup.addProcess((int) p.pid());
-        Files.createDirectory(ROOT.resolve("memory").resolve(path).resolve("nested"));
-        p.destroyForcibly(); // no waitFor: the task may still be exiting
-        cgroup.destroy();
-        assertFalse(cgroup.exists());
-        for (Path procs : cgroup.procsFiles()) {
-            assertFalse(Files.exists(procs.getParent()), procs.getParent() + " left behind");
-        }
-        cgroup.destroy(); // idempotent
-    }
-
-    @Test
-    void killAllKillsForkedChildren() throws Exception {
-        cgroup.create(CgroupResources.none());
-        Process p = held(BUSYBOX + " sleep 30 & " + BUSYBOX + " sleep 30 & " + BUSYBOX + " sleep 30 & wait");
-        cgroup.addProcess((int) p.pid());
-        release(p);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (cgroup.pids().size() < 4 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(4, cgroup.pids().size());
-        cgroup.killAll(CgroupSignals.SIGKILL);
-        assertTrue(cgroup.pids().isEmpty());
-        assertTrue(p.waitFor(5, TimeUnit.SECONDS));
-        assertEquals(137, p.exitValue());
-        assertFalse(cgroup.isFrozen(), "killAll must leave the cgroup thawed");
-    }
-
-    @Test
     void failedCreateLeavesNothingBehind() {
         CgroupException e = assertThrows(CgroupException.class,
                 () -> cgroup.create(CgroupResources.builder().cpusetCpus("1023").build()));
         assertTrue(e.getMessage().contains("cpuset.cpus"), e.getMessage());
         assertFalse(cgroup.exists());
-        assertFalse(CgroupManagers.forPath(top).exists(), "the parent created for it is gone too");
+        assertFalse(manager(top).exists(), "the parent created for it is gone too");
     }
 
     @Test
     void unifiedKeysAndMissingControllersAreRefusedBeforeAnythingIsCreated() {
         assertThrows(CgroupException.class, () -> cgroup.create(
                 CgroupResources.builder().unified(Map.of("memory.high", "1000000")).build()));
+        assertFalse(cgroup.exists());
         assumeTrue(!Files.isDirectory(ROOT.resolve("hugetlb")), "hugetlb is mounted here");
         CgroupException e = assertThrows(CgroupException.class, () -> cgroup.create(
                 CgroupResources.builder().hugepageLimits(Map.of("2MB", 2L << 20)).build()));
         assertTrue(e.getMessage().contains("controller hugetlb"), e.getMessage());
         assertFalse(cgroup.exists());
+    }
+
+    @Test
+    void pidsAreReadFromThePidsHierarchy() throws Exception {
+        cgroup.create(CgroupResources.none());
+        Process p = held("exec " + BUSYBOX + " sleep 30");
+        cgroup.addProcess((int) p.pid());
+        assertEquals(Set.of((int) p.pid()), cgroup.pids());
+        assertEquals(Long.toString(p.pid()), kernel("pids", "cgroup.procs"));
     }
 }
