@@ -100,8 +100,18 @@ public final class V1CgroupManager implements CgroupManager {
 
     private Path dir(String controller) {
         return hierarchies.mount(controller)
-                .orElseThrow(() -> new CgroupException("cgroup v1 controller " + controller + " is not mounted"))
+                .orElseThrow(() -> new CgroupException("cgroup " + path + ": the cgroup v1 controller " + controller
+                        + " is not mounted"))
                 .resolve(path);
+    }
+
+    /** The cgroup's directory in {@code controller}'s hierarchy, which must exist. */
+    private Path existingDir(String controller) {
+        Path dir = dir(controller);
+        if (!Files.isDirectory(dir)) {
+            throw new CgroupException("cgroup " + path + " does not exist (" + dir + " is missing)");
+        }
+        return dir;
     }
 
     @Override
@@ -139,22 +149,22 @@ public final class V1CgroupManager implements CgroupManager {
 
     @Override
     public void freeze() {
-        FreezerController.freeze(dir("freezer"), FREEZE_TIMEOUT_MS);
+        FreezerController.freeze(existingDir("freezer"), FREEZE_TIMEOUT_MS);
     }
 
     @Override
     public void thaw() {
-        FreezerController.thaw(dir("freezer"), FREEZE_TIMEOUT_MS);
+        FreezerController.thaw(existingDir("freezer"), FREEZE_TIMEOUT_MS);
     }
 
     @Override
     public boolean isFrozen() {
-        return FreezerController.isFrozen(dir("freezer"));
+        return FreezerController.isFrozen(existingDir("freezer"));
     }
 
     @Override
     public long oomKillCount() {
-        return MemoryController.oomKills(dir("memory"));
+        return MemoryController.oomKills(existingDir("memory"));
     }
 
     /**
