@@ -27,6 +27,7 @@ public final class V1CgroupManager implements CgroupManager {
     private static final long FREEZE_TIMEOUT_MS = 5_000;
     private static final long RMDIR_TIMEOUT_MS = 2_000;
     private static final long KILL_TIMEOUT_MS = 10_000;
+    private static final long KILL_FREEZE_TIMEOUT_MS = 1_000;
     /** cpuset first: its cpus/mems must be set before any other write may move tasks. */
     private static final List<Controller> CONTROLLERS = List.of(new CpusetController(), new MemoryController(),
             new CpuController(), new CpuacctController(), new PidsController(), new HugetlbController(),
@@ -179,17 +180,26 @@ public final class V1CgroupManager implements CgroupManager {
         }
         boolean freezer = hierarchies.mount("freezer").map(m -> Files.isDirectory(m.resolve(path))).orElse(false);
         CgroupSignals.untilEmpty(path, this::pids, () -> {
-            if (freezer) {
-                FreezerController.freeze(dir("freezer"), FREEZE_TIMEOUT_MS);
-            }
+            boolean frozen = freezer && tryFreeze();
             try {
                 CgroupSignals.signalAll(syscalls, pids(), signal);
             } finally {
-                if (freezer) {
+                if (frozen) {
                     FreezerController.thaw(dir("freezer"), FREEZE_TIMEOUT_MS);
                 }
             }
         }, KILL_TIMEOUT_MS);
+    }
+
+    /** Freezing only narrows the fork race; a cgroup that will not freeze is still killed, just unfrozen. */
+    private boolean tryFreeze() {
+        try {
+            FreezerController.freeze(dir("freezer"), KILL_FREEZE_TIMEOUT_MS);
+            return true;
+        } catch (CgroupException e) {
+            LOG.warn("cgroup {}: killing without freezing first: {}", path, e.getMessage());
+            return false;
+        }
     }
 
     @Override
