@@ -114,16 +114,26 @@ public final class V2CgroupManager implements CgroupManager {
                         + " (cgroup.controllers lists: " + String.join(" ", available) + ")");
             }
         }
-        Set<String> wanted = new LinkedHashSet<>(required);
-        available.stream().filter(ALWAYS::contains).sorted().forEach(wanted::add);
-        wanted.removeAll(enabled);
-        if (!wanted.isEmpty()) {
+        Set<String> missing = new LinkedHashSet<>(required);
+        missing.removeAll(enabled);
+        if (!missing.isEmpty()) {
+            Path file = parent.resolve("cgroup.subtree_control");
             try {
-                CgroupFiles.write(parent.resolve("cgroup.subtree_control"),
-                        wanted.stream().map(c -> "+" + c).collect(Collectors.joining(" ")));
+                CgroupFiles.write(file, missing.stream().map(c -> "+" + c).collect(Collectors.joining(" ")));
             } catch (CgroupException e) {
-                throw new CgroupException(e.getMessage() + " (a non-root cgroup that holds processes cannot enable"
-                        + " controllers for its children)", e);
+                boolean busy = String.valueOf(e.getMessage()).contains("busy");
+                throw busy ? new CgroupException(e.getMessage() + " (a non-root cgroup that holds processes cannot"
+                        + " enable controllers for its children)", e) : e;
+            }
+        }
+        // Accounting controllers for stats: enabled when offered, but a refusal is no reason to fail.
+        for (String optional : ALWAYS.stream().sorted().toList()) {
+            if (available.contains(optional) && !enabled.contains(optional) && !missing.contains(optional)) {
+                try {
+                    CgroupFiles.write(parent.resolve("cgroup.subtree_control"), "+" + optional);
+                } catch (CgroupException e) {
+                    LOG.debug("not enabling {} in {}: {}", optional, parent, e.getMessage());
+                }
             }
         }
     }
