@@ -204,6 +204,48 @@ public final class CgroupResources {
         return unified != null && !unified.isEmpty();
     }
 
+    /** The non-null fields by name, in declaration order. */
+    private Map<String, Object> fields() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("memoryLimit", memoryLimit);
+        fields.put("memoryReservation", memoryReservation);
+        fields.put("memorySwap", memorySwap);
+        fields.put("memorySwappiness", memorySwappiness);
+        fields.put("disableOomKiller", disableOomKiller);
+        fields.put("cpuShares", cpuShares);
+        fields.put("cpuQuota", cpuQuota);
+        fields.put("cpuPeriod", cpuPeriod);
+        fields.put("cpuBurst", cpuBurst);
+        fields.put("cpuRealtimeRuntime", cpuRealtimeRuntime);
+        fields.put("cpuRealtimePeriod", cpuRealtimePeriod);
+        fields.put("cpusetCpus", cpusetCpus);
+        fields.put("cpusetMems", cpusetMems);
+        fields.put("cpuIdle", cpuIdle);
+        fields.put("pidsLimit", pidsLimit);
+        fields.put("hugepageLimits", hugepageLimits);
+        fields.put("blkioWeight", blkioWeight);
+        fields.put("blkioWeightDevices", blkioWeightDevices);
+        fields.put("blkioThrottle", blkioThrottle);
+        fields.put("unified", unified);
+        fields.values().removeIf(java.util.Objects::isNull);
+        return fields;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CgroupResources other && fields().equals(other.fields());
+    }
+
+    @Override
+    public int hashCode() {
+        return fields().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "CgroupResources" + fields();
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.memoryLimit = memoryLimit;

@@ -60,6 +60,14 @@ class CgroupLayoutTest {
     }
 
     @Test
+    void mountinfoAndDirectoryDetectionAgreeOnThisMachine() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(CgroupLayout.DEFAULT_ROOT),
+                "no " + CgroupLayout.DEFAULT_ROOT + " here");
+        assertEquals(CgroupLayout.detect(CgroupLayout.DEFAULT_ROOT), CgroupLayout.detect());
+        assertEquals(CgroupLayout.detect(), CgroupManagers.layout());
+    }
+
+    @Test
     void noCgroupMountIsAnError() {
         CgroupException e = assertThrows(CgroupException.class,
                 () -> CgroupLayout.fromMountinfo("22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"));

@@ -59,6 +59,16 @@ class CgroupResourcesTest {
         pages.put("1GB", 1L);
         assertEquals(Map.of("2MB", 4L << 20), r.hugepageLimits());
         assertTrue(r.hasBlkio());
-        assertEquals(r.hugepageLimits(), r.toBuilder().build().hugepageLimits());
+        assertEquals(r, r.toBuilder().build());
+        assertEquals(r.hashCode(), r.toBuilder().build().hashCode());
+    }
+
+    @Test
+    void valueSemanticsAndReadableToString() {
+        CgroupResources a = CgroupResources.builder().memoryLimit(1024L).pidsLimit(5L).build();
+        assertEquals(a, CgroupResources.builder().pidsLimit(5L).memoryLimit(1024L).build());
+        assertFalse(a.equals(CgroupResources.builder().memoryLimit(1024L).build()));
+        assertEquals("CgroupResources{memoryLimit=1024, pidsLimit=5}", a.toString());
+        assertEquals("CgroupResources{}", CgroupResources.none().toString());
     }
 }

@@ -27,6 +27,7 @@ public final class V1CgroupManager implements CgroupManager {
     private static final long FREEZE_TIMEOUT_MS = 5_000;
     private static final long RMDIR_TIMEOUT_MS = 2_000;
     private static final long KILL_TIMEOUT_MS = 10_000;
+    private static final long KILL_FREEZE_TIMEOUT_MS = 1_000;
     /** cpuset first: its cpus/mems must be set before any other write may move tasks. */
     private static final List<Controller> CONTROLLERS = List.of(new CpusetController(), new MemoryController(),
             new CpuController(), new CpuacctController(), new PidsController(), new HugetlbController(),
@@ -100,8 +101,18 @@ public final class V1CgroupManager implements CgroupManager {
 
     private Path dir(String controller) {
         return hierarchies.mount(controller)
-                .orElseThrow(() -> new CgroupException("cgroup v1 controller " + controller + " is not mounted"))
+                .orElseThrow(() -> new CgroupException("cgroup " + path + ": the cgroup v1 controller " + controller
+                        + " is not mounted"))
                 .resolve(path);
+    }
+
+    /** The cgroup's directory in {@code controller}'s hierarchy, which must exist. */
+    private Path existingDir(String controller) {
+        Path dir = dir(controller);
+        if (!Files.isDirectory(dir)) {
+            throw new CgroupException("cgroup " + path + " does not exist (" + dir + " is missing)");
+        }
+        return dir;
     }
 
     @Override
@@ -139,22 +150,22 @@ public final class V1CgroupManager implements CgroupManager {
 
     @Override
     public void freeze() {
-        FreezerController.freeze(dir("freezer"), FREEZE_TIMEOUT_MS);
+        FreezerController.freeze(existingDir("freezer"), FREEZE_TIMEOUT_MS);
     }
 
     @Override
     public void thaw() {
-        FreezerController.thaw(dir("freezer"), FREEZE_TIMEOUT_MS);
+        FreezerController.thaw(existingDir("freezer"), FREEZE_TIMEOUT_MS);
     }
 
     @Override
     public boolean isFrozen() {
-        return FreezerController.isFrozen(dir("freezer"));
+        return FreezerController.isFrozen(existingDir("freezer"));
     }
 
     @Override
     public long oomKillCount() {
-        return MemoryController.oomKills(dir("memory"));
+        return MemoryController.oomKills(existingDir("memory"));
     }
 
     /**
@@ -169,17 +180,26 @@ public final class V1CgroupManager implements CgroupManager {
         }
         boolean freezer = hierarchies.mount("freezer").map(m -> Files.isDirectory(m.resolve(path))).orElse(false);
         CgroupSignals.untilEmpty(path, this::pids, () -> {
-            if (freezer) {
-                FreezerController.freeze(dir("freezer"), FREEZE_TIMEOUT_MS);
-            }
+            boolean frozen = freezer && tryFreeze();
             try {
                 CgroupSignals.signalAll(syscalls, pids(), signal);
             } finally {
-                if (freezer) {
+                if (frozen) {
                     FreezerController.thaw(dir("freezer"), FREEZE_TIMEOUT_MS);
                 }
             }
         }, KILL_TIMEOUT_MS);
+    }
+
+    /** Freezing only narrows the fork race; a cgroup that will not freeze is still killed, just unfrozen. */
+    private boolean tryFreeze() {
+        try {
+            FreezerController.freeze(dir("freezer"), KILL_FREEZE_TIMEOUT_MS);
+            return true;
+        } catch (CgroupException e) {
+            LOG.warn("cgroup {}: killing without freezing first: {}", path, e.getMessage());
+            return false;
+        }
     }
 
     @Override

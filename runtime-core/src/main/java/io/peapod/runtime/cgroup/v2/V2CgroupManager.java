@@ -74,9 +74,7 @@ public final class V2CgroupManager implements CgroupManager {
 
     @Override
     public void update(CgroupResources resources) {
-        if (!exists()) {
-            throw new CgroupException("cgroup " + path + " does not exist under " + root);
-        }
+        requireExists();
         prepareAncestors(required(resources), null);
         apply(resources);
     }
@@ -116,12 +114,27 @@ public final class V2CgroupManager implements CgroupManager {
                         + " (cgroup.controllers lists: " + String.join(" ", available) + ")");
             }
         }
-        Set<String> wanted = new LinkedHashSet<>(required);
-        available.stream().filter(ALWAYS::contains).sorted().forEach(wanted::add);
-        wanted.removeAll(enabled);
-        if (!wanted.isEmpty()) {
-            CgroupFiles.write(parent.resolve("cgroup.subtree_control"),
-                    wanted.stream().map(c -> "+" + c).collect(Collectors.joining(" ")));
+        Set<String> missing = new LinkedHashSet<>(required);
+        missing.removeAll(enabled);
+        if (!missing.isEmpty()) {
+            Path file = parent.resolve("cgroup.subtree_control");
+            try {
+                CgroupFiles.write(file, missing.stream().map(c -> "+" + c).collect(Collectors.joining(" ")));
+            } catch (CgroupException e) {
+                boolean busy = String.valueOf(e.getMessage()).contains("busy");
+                throw busy ? new CgroupException(e.getMessage() + " (a non-root cgroup that holds processes cannot"
+                        + " enable controllers for its children)", e) : e;
+            }
+        }
+        // Accounting controllers for stats: enabled when offered, but a refusal is no reason to fail.
+        for (String optional : ALWAYS.stream().sorted().toList()) {
+            if (available.contains(optional) && !enabled.contains(optional) && !missing.contains(optional)) {
+                try {
+                    CgroupFiles.write(parent.resolve("cgroup.subtree_control"), "+" + optional);
+                } catch (CgroupException e) {
+                    LOG.debug("not enabling {} in {}: {}", optional, parent, e.getMessage());
+                }
+            }
         }
     }
 
@@ -156,9 +169,7 @@ public final class V2CgroupManager implements CgroupManager {
 
     @Override
     public CgroupStats stats() {
-        if (!exists()) {
-            throw new CgroupException("cgroup " + path + " does not exist under " + root);
-        }
+        requireExists();
         CgroupStats.Builder stats = CgroupStats.builder();
         for (Controller c : CONTROLLERS) {
             c.stats(dir, stats);
@@ -168,25 +179,32 @@ public final class V2CgroupManager implements CgroupManager {
 
     @Override
     public void freeze() {
+        requireExists();
         FreezerController.freeze(dir, FREEZE_TIMEOUT_MS);
     }
 
     @Override
     public void thaw() {
+        requireExists();
         FreezerController.thaw(dir, FREEZE_TIMEOUT_MS);
     }
 
     @Override
     public boolean isFrozen() {
+        requireExists();
         return FreezerController.isFrozen(dir);
     }
 
     @Override
     public long oomKillCount() {
+        requireExists();
+        return MemoryController.oomKills(dir);
+    }
+
+    private void requireExists() {
         if (!exists()) {
             throw new CgroupException("cgroup " + path + " does not exist under " + root);
         }
-        return MemoryController.oomKills(dir);
     }
 
     /** SIGKILL uses cgroup.kill (Linux 5.14+) when present; otherwise every pid is signalled until empty. */

@@ -182,6 +182,18 @@ class V1CgroupManagerTest {
     }
 
     @Test
+    void operationsOnAMissingCgroupSaySo() {
+        CgroupManager m = CgroupManagers.forPath(CgroupLayout.HYBRID, tmp, "peapod/none");
+        CgroupException e = assertThrows(CgroupException.class, m::freeze);
+        assertEquals("cgroup peapod/none does not exist (" + tmp.resolve("freezer/peapod/none") + " is missing)",
+                e.getMessage());
+        assertThrows(CgroupException.class, m::oomKillCount);
+        assertThrows(CgroupException.class, m::stats);
+        assertThrows(CgroupException.class, () -> m.update(CgroupResources.none()));
+        assertEquals(Set.of(), m.pids());
+    }
+
+    @Test
     void statsFromControllerFiles() {
         fs.file("cpuacct/" + LEAF + "/cpuacct.usage", "5000\n")
                 .file("cpuacct/" + LEAF + "/cpuacct.usage_user", "3000\n")

@@ -189,6 +189,27 @@ class V2CgroupManagerTest {
     }
 
     @Test
+    void freezeWritesCgroupFreezeAndWaitsForTheEvent() {
+        fs.files(LEAF, "cgroup.freeze").file(LEAF + "/cgroup.events", "populated 0\nfrozen 1\n");
+        manager().freeze(); // the fake already reports frozen
+        assertEquals("1", fs.read(LEAF + "/cgroup.freeze"));
+        fs.file(LEAF + "/cgroup.events", "populated 0\nfrozen 0\n");
+        manager().thaw();
+        assertEquals("0", fs.read(LEAF + "/cgroup.freeze"));
+    }
+
+    @Test
+    void operationsOnAMissingCgroupSaySo() {
+        CgroupManager m = CgroupManagers.forPath(CgroupLayout.UNIFIED, tmp, "peapod/none");
+        String expected = "cgroup peapod/none does not exist under " + tmp;
+        assertEquals(expected, assertThrows(CgroupException.class, m::freeze).getMessage());
+        assertEquals(expected, assertThrows(CgroupException.class, m::stats).getMessage());
+        assertEquals(expected, assertThrows(CgroupException.class, m::oomKillCount).getMessage());
+        assertEquals(Set.of(), m.pids());
+        m.destroy();
+    }
+
+    @Test
     void statsFromInterfaceFiles() {
         fs.file(LEAF + "/cpu.stat", "usage_usec 3000\nuser_usec 2000\nsystem_usec 1000\nnr_periods 10\n"
                         + "nr_throttled 4\nthrottled_usec 500\n")
