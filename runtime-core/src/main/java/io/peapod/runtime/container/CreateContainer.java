@@ -69,7 +69,11 @@ final class CreateContainer {
 
             CgroupManager cgroup = ctx.cgroups().apply(cgroupPath);
             boolean existed = cgroup.exists();
-            cgroup.create(ResourcesToCgroup.translate(spec.linux().resources));
+            try {
+                cgroup.create(ResourcesToCgroup.translate(spec.linux().resources));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidArgumentException("container " + id + ": linux.resources: " + e.getMessage());
+            }
             if (!existed) {
                 undo.push(cgroup::destroy);
             }
