@@ -45,7 +45,6 @@ public final class SeccompCompiler {
 
     /** SECCOMP_FILTER_FLAG_* values, for the flags of the seccomp(2) call. */
     public static final Map<String, Integer> FILTER_FLAGS = Map.of(
-            "SECCOMP_FILTER_FLAG_TSYNC", 1,
             "SECCOMP_FILTER_FLAG_LOG", 2,
             "SECCOMP_FILTER_FLAG_SPEC_ALLOW", 4,
             "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 32);
@@ -153,8 +152,7 @@ public final class SeccompCompiler {
         }
         if (spec.flags != null) {
             for (int i = 0; i < spec.flags.size(); i++) {
-                if (!FILTER_FLAGS.containsKey(spec.flags.get(i))
-                        || "SECCOMP_FILTER_FLAG_TSYNC".equals(spec.flags.get(i))) {
+                if (!FILTER_FLAGS.containsKey(spec.flags.get(i))) {
                     throw new InvalidArgumentException(path + ".flags[" + i + "]: unknown seccomp flag \""
                             + spec.flags.get(i) + "\"");
                 }
@@ -262,6 +260,10 @@ public final class SeccompCompiler {
     private record Segment(int lo, int hi, int ret) {
     }
 
+    /** One system call number whose rules have argument conditions, in the spec's order. */
+    private record Conditional(int nr, List<Rule> rules) {
+    }
+
     /**
      * Shared {@code ret} instructions: jumps to "return X" go to one instruction per value, emitted
      * after a stretch of tests rather than inline after each.
@@ -311,7 +313,7 @@ public final class SeccompCompiler {
                 }
             } else {
                 open = null;
-                items.add(Map.entry(nr, rules));
+                items.add(new Conditional(nr, rules));
             }
         }
 
@@ -329,12 +331,10 @@ public final class SeccompCompiler {
                     asm.jump(BpfAssembler.JMP_JGT_K, seg.hi(), next, hit);
                     asm.bind(next);
                 }
-            } else {
-                @SuppressWarnings("unchecked")
-                Map.Entry<Integer, List<Rule>> e = (Map.Entry<Integer, List<Rule>>) item;
+            } else if (item instanceof Conditional c) {
                 Label next = asm.label();
-                asm.jump(BpfAssembler.JMP_JEQ_K, e.getKey(), null, next);
-                for (Rule rule : e.getValue()) {
+                asm.jump(BpfAssembler.JMP_JEQ_K, c.nr(), null, next);
+                for (Rule rule : c.rules()) {
                     Label fail = asm.label();
                     if (rule.args() != null) {
                         for (SeccompArg arg : rule.args()) {
