@@ -73,7 +73,7 @@ public final class DefaultProfile {
             "sched_rr_get_interval_time64", "getpriority", "setpriority", "ioprio_get", "ioprio_set",
             "getrlimit", "ugetrlimit", "setrlimit", "prlimit64", "getrusage", "times", "get_thread_area",
             "set_thread_area", "modify_ldt", "restart_syscall", "seccomp", "uname", "sysinfo", "getrandom",
-            "getcpu", "sethostname", "setdomainname", "get_mempolicy", "set_mempolicy", "mbind",
+            "getcpu", "process_mrelease", "memfd_secret", "get_mempolicy", "set_mempolicy", "mbind",
             "set_mempolicy_home_node", "landlock_create_ruleset",
             "landlock_add_rule", "landlock_restrict_self", "lsm_get_self_attr", "lsm_list_modules",
             // credentials
