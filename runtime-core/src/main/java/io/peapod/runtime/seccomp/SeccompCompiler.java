@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,6 @@ public final class SeccompCompiler {
 
     /** SECCOMP_FILTER_FLAG_* values, for the flags of the seccomp(2) call. */
     public static final Map<String, Integer> FILTER_FLAGS = Map.of(
-            "SECCOMP_FILTER_FLAG_TSYNC", 1,
             "SECCOMP_FILTER_FLAG_LOG", 2,
             "SECCOMP_FILTER_FLAG_SPEC_ALLOW", 4,
             "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 32);
@@ -52,8 +52,8 @@ public final class SeccompCompiler {
     private static final int OFF_NR = 0;
     private static final int OFF_ARCH = 4;
     private static final int OFF_ARGS = 16;
-    /** Rules that return the same action share one {@code ret} per this many system calls. */
-    private static final int GROUP_LIMIT = 200;
+    /** After this many tests, the shared returns are emitted, so that jumps to them stay short. */
+    private static final int GROUP_LIMIT = 60;
 
     private SeccompCompiler() {
     }
@@ -152,8 +152,7 @@ public final class SeccompCompiler {
         }
         if (spec.flags != null) {
             for (int i = 0; i < spec.flags.size(); i++) {
-                if (!FILTER_FLAGS.containsKey(spec.flags.get(i))
-                        || "SECCOMP_FILTER_FLAG_TSYNC".equals(spec.flags.get(i))) {
+                if (!FILTER_FLAGS.containsKey(spec.flags.get(i))) {
                     throw new InvalidArgumentException(path + ".flags[" + i + "]: unknown seccomp flag \""
                             + spec.flags.get(i) + "\"");
                 }
@@ -257,38 +256,85 @@ public final class SeccompCompiler {
         return byNr;
     }
 
-    /** Emits the rule chain of one architecture; the accumulator holds the system call number. */
+    /** A run of consecutive system call numbers lo…hi that all get ret without conditions. */
+    private record Segment(int lo, int hi, int ret) {
+    }
+
+    /** One system call number whose rules have argument conditions, in the spec's order. */
+    private record Conditional(int nr, List<Rule> rules) {
+    }
+
+    /**
+     * Shared {@code ret} instructions: jumps to "return X" go to one instruction per value, emitted
+     * after a stretch of tests rather than inline after each.
+     */
+    private static final class ReturnPool {
+        private final Map<Integer, Label> labels = new LinkedHashMap<>();
+
+        Label of(BpfAssembler asm, int ret) {
+            return labels.computeIfAbsent(ret, r -> asm.label());
+        }
+
+        void emit(BpfAssembler asm) {
+            for (Map.Entry<Integer, Label> e : labels.entrySet()) {
+                asm.bind(e.getValue());
+                asm.ret(e.getKey());
+            }
+            labels.clear();
+        }
+    }
+
+    /**
+     * Emits the tests of one architecture; the accumulator holds the system call number. The
+     * numbers are tested in ascending order, which lets a run of consecutive numbers with the
+     * same plain action be one range test, and lets a number below the next range go straight to
+     * the default action. The order of tests does not change the outcome: each number has one
+     * entry holding all of its rules.
+     */
     private static void emitRules(BpfAssembler asm, Seccomp spec, ArchSection arch, int defaultRet) {
-        Map<Integer, List<Rule>> byNr = resolve(spec, arch);
-        List<Map.Entry<Integer, List<Rule>>> entries = new ArrayList<>(byNr.entrySet());
-        int i = 0;
-        while (i < entries.size()) {
-            List<Rule> rules = entries.get(i).getValue();
+        TreeMap<Integer, List<Rule>> byNr = new TreeMap<>(Integer::compareUnsigned);
+        byNr.putAll(resolve(spec, arch));
+        List<Object> items = new ArrayList<>();
+        Segment open = null;
+        for (Map.Entry<Integer, List<Rule>> e : byNr.entrySet()) {
+            List<Rule> rules = e.getValue();
+            int nr = e.getKey();
             if (rules.size() == 1 && rules.get(0).unconditional()) {
-                // A run of plain "these calls → this action" shares one ret instruction.
                 int ret = rules.get(0).ret();
                 if (ret == defaultRet) {
-                    i++;
                     continue;
                 }
-                int end = i;
-                while (end < entries.size() && end - i < GROUP_LIMIT && isPlain(entries.get(end).getValue(), ret)) {
-                    end++;
+                if (open != null && open.ret() == ret && open.hi() + 1 == nr) {
+                    open = new Segment(open.lo(), nr, ret);
+                    items.set(items.size() - 1, open);
+                } else {
+                    open = new Segment(nr, nr, ret);
+                    items.add(open);
                 }
-                Label hit = asm.label();
-                Label after = asm.label();
-                for (int j = i; j < end; j++) {
-                    boolean last = j == end - 1;
-                    asm.jump(BpfAssembler.JMP_JEQ_K, entries.get(j).getKey(), hit, last ? after : null);
-                }
-                asm.bind(hit);
-                asm.ret(ret);
-                asm.bind(after);
-                i = end;
             } else {
+                open = null;
+                items.add(new Conditional(nr, rules));
+            }
+        }
+
+        ReturnPool pool = new ReturnPool();
+        int sinceFlush = 0;
+        for (Object item : items) {
+            if (item instanceof Segment seg) {
+                Label hit = pool.of(asm, seg.ret());
+                if (seg.lo() == seg.hi()) {
+                    asm.jump(BpfAssembler.JMP_JEQ_K, seg.lo(), hit, null);
+                } else {
+                    // Below lo: below every later entry too, so nothing else can match.
+                    asm.jump(BpfAssembler.JMP_JGE_K, seg.lo(), null, pool.of(asm, defaultRet));
+                    Label next = asm.label();
+                    asm.jump(BpfAssembler.JMP_JGT_K, seg.hi(), next, hit);
+                    asm.bind(next);
+                }
+            } else if (item instanceof Conditional c) {
                 Label next = asm.label();
-                asm.jump(BpfAssembler.JMP_JEQ_K, entries.get(i).getKey(), null, next);
-                for (Rule rule : rules) {
+                asm.jump(BpfAssembler.JMP_JEQ_K, c.nr(), null, next);
+                for (Rule rule : c.rules()) {
                     Label fail = asm.label();
                     if (rule.args() != null) {
                         for (SeccompArg arg : rule.args()) {
@@ -300,16 +346,18 @@ public final class SeccompCompiler {
                 }
                 asm.ret(defaultRet);
                 asm.bind(next);
-                // Conditions clobbered the accumulator: reload the number for the next test.
-                asm.load(OFF_NR);
-                i++;
+            }
+            // Keep the shared returns within reach of a conditional jump (255 instructions).
+            if (++sinceFlush == GROUP_LIMIT) {
+                Label cont = asm.label();
+                asm.jump(cont);
+                pool.emit(asm);
+                asm.bind(cont);
+                sinceFlush = 0;
             }
         }
         asm.ret(defaultRet);
-    }
-
-    private static boolean isPlain(List<Rule> rules, int ret) {
-        return rules.size() == 1 && rules.get(0).unconditional() && rules.get(0).ret() == ret;
+        pool.emit(asm);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.peapod.runtime.spec;
 
 import io.peapod.runtime.util.AtomicFiles;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -85,8 +86,12 @@ public final class SpecIO {
             return spec;
         } catch (JsonMappingException e) {
             String path = jsonPath(e);
-            throw new InvalidArgumentException("OCI config " + source + at(e.getLocation())
-                    + (path.isEmpty() ? "" : ", at " + path) + ": " + e.getOriginalMessage(), e);
+            String where = at(e.getLocation()) + (path.isEmpty() ? "" : ", at " + path);
+            if (e.getCause() instanceof JsonParseException syntax) {
+                throw new InvalidArgumentException("OCI config " + source + ": invalid JSON" + where + ": "
+                        + syntax.getOriginalMessage(), e);
+            }
+            throw new InvalidArgumentException("OCI config " + source + where + ": " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new InvalidArgumentException("OCI config " + source + ": invalid JSON" + at(e.getLocation())
                     + ": " + e.getOriginalMessage(), e);

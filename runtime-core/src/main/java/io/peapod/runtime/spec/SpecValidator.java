@@ -645,7 +645,8 @@ public final class SpecValidator {
         }
         for (String name : linux.sysctl.keySet()) {
             String path = "linux.sysctl." + name;
-            if (!SYSCTL_NAME.matcher(name).matches() || List.of(name.split("[./]")).contains("..")) {
+            if (!SYSCTL_NAME.matcher(name).matches() || name.contains("..") || name.contains("//")
+                    || name.endsWith(".") || name.endsWith("/")) {
                 throw fail(path, "malformed sysctl name " + q(name));
             }
             if (linux.sysctl.get(name) == null) {
