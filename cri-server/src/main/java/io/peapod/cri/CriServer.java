@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -103,7 +104,10 @@ public final class CriServer implements AutoCloseable {
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(bossGroup)
                 .workerEventLoopGroup(workerGroup)
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                // grpc-netty asks for TCP keep-alive on every connection; a null value removes the
+                // option, which a Unix socket does not have (Netty would warn once per connection).
+                .withChildOption(ChannelOption.SO_KEEPALIVE, null);
         services(runtime, images).forEach(builder::addService);
         server = builder.build();
         try {
@@ -138,7 +142,7 @@ public final class CriServer implements AutoCloseable {
         try {
             clean = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
             if (!clean) {
-                log.warn("CRI calls still running after {} ms; cancelling them", grace.toMillis());
+                log.warn("CRI server not stopped after {} ms; cancelling the calls still running", grace.toMillis());
                 server.shutdownNow();
                 server.awaitTermination(FORCED_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
