@@ -42,9 +42,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The server on a real Unix socket with a real grpc-netty (epoll) client, as a kubelet connects. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CriServerTest {
     private static final int MIB = 1024 * 1024;
 
