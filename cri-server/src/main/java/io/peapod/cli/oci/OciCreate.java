@@ -47,8 +47,7 @@ final class OciCreate implements Callable<Integer> {
 
     /** The container's stdio is the caller's, as runc's is. */
     static CreateOptions options(Path consoleSocket, Path pidFile, boolean noPivot) {
-        String self = "/proc/" + ProcessHandle.current().pid() + "/fd/";
-        return new CreateOptions(Map.of(0, "-", 1, self + "1", 2, "-"), null, consoleSocket, pidFile, noPivot,
+        return new CreateOptions(Map.of(0, "-", 1, "-", 2, "-"), null, consoleSocket, pidFile, noPivot,
                 false);
     }
 }

@@ -64,7 +64,6 @@ final class OciExec implements Callable<Integer> {
             }
             p = rt.execProcess(id, command, env, cwd, uid, gid, tty);
         }
-        String self = "/proc/" + ProcessHandle.current().pid() + "/fd/";
-        return rt.exec(id, p, Map.of(0, "-", 1, self + "1", 2, "-"));
+        return rt.exec(id, p, Map.of(0, "-", 1, "-", 2, "-"));
     }
 }

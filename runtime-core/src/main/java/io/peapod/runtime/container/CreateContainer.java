@@ -1,6 +1,6 @@
 package io.peapod.runtime.container;
 
-import io.peapod.helper.Helper;
+import io.peapod.helper.Created;
 import io.peapod.helper.Plan;
 import io.peapod.runtime.cgroup.CgroupManager;
 import io.peapod.runtime.errors.InvalidArgumentException;
@@ -45,6 +45,15 @@ final class CreateContainer {
         return execute(id, spec, bundleDir, options);
     }
 
+    /** The helper's own stdio: the caller's where the container inherits it ("-"), else nothing. */
+    static Redirect redirect(CreateOptions options, int fd) {
+        boolean inherit = options.stdio() != null && "-".equals(options.stdio().get(fd));
+        if (inherit) {
+            return Redirect.INHERIT;
+        }
+        return fd == 0 ? Redirect.from(new java.io.File("/dev/null")) : Redirect.DISCARD;
+    }
+
     private static boolean hasHooks(Spec spec) {
         Hooks h = spec.hooks;
         return h != null && java.util.stream.Stream.of(h.prestart, h.createRuntime, h.createContainer,
@@ -86,7 +95,8 @@ final class CreateContainer {
             }
             Path planFile = dir.resolve("plan");
             plan.write(planFile);
-            Helper.Created created = ctx.helper().create(planFile, Redirect.INHERIT, Redirect.INHERIT);
+            Created created = ctx.helper().create(planFile, redirect(options, 0), redirect(options, 1),
+                    redirect(options, 2));
             long startTime = ProcStat.startTime(created.pid());
             record = record.withProcess(created.pid(), startTime, created.monitorPid())
                     .withStatus(ContainerStatus.CREATED);

@@ -77,7 +77,9 @@ final class ExecContainer {
         }
         try {
             plan.write(planFile);
-            return ctx.helper().execAndWait(planFile, Redirect.INHERIT, Redirect.INHERIT);
+            CreateOptions io = new CreateOptions(stdio, null, null, null, false, false);
+            return ctx.helper().execAndWait(planFile, CreateContainer.redirect(io, 0), CreateContainer.redirect(io, 1),
+                    CreateContainer.redirect(io, 2));
         } finally {
             try {
                 Files.deleteIfExists(planFile);

@@ -395,7 +395,7 @@ public final class SpecToPlan {
             plan.op("NO_NEW_PRIVS");
         }
         if (p.user != null && p.user.umask != null) {
-            plan.op("UMASK", Long.toOctalString(p.user.umask));
+            plan.op("UMASK", "0" + Long.toOctalString(p.user.umask));
         }
         plan.op("CHDIR", p.cwd == null || p.cwd.isEmpty() ? "/" : p.cwd);
         String path = DEFAULT_PATH;
