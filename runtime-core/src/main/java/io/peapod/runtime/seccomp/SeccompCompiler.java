@@ -109,7 +109,10 @@ public final class SeccompCompiler {
             asm.load(OFF_NR);
             emitRules(asm, spec, new ArchSection("x86", SyscallTable.X86, false), defaultRet);
         }
-        return asm.assemble();
+        byte[] program = asm.assemble();
+        LOG.debug("seccomp: {} rules for architectures {} compiled into {} BPF instructions",
+                spec.syscalls == null ? 0 : spec.syscalls.size(), arches, program.length / 8);
+        return program;
     }
 
     /** The SECCOMP_FILTER_FLAG_* bits the spec's flags ask for. */
