@@ -169,6 +169,16 @@ public final class SpecValidator {
             checkCaps("process.capabilities.inheritable", c.inheritable);
             checkCaps("process.capabilities.permitted", c.permitted);
             checkCaps("process.capabilities.ambient", c.ambient);
+            if (c.effective != null) {
+                // capset(2) refuses an effective set that is not part of the permitted one.
+                List<String> permitted = c.permitted == null ? List.of() : c.permitted;
+                for (int i = 0; i < c.effective.size(); i++) {
+                    if (!permitted.contains(c.effective.get(i))) {
+                        throw fail("process.capabilities.effective[" + i + "]", "capability "
+                                + q(c.effective.get(i)) + " is not in the permitted set");
+                    }
+                }
+            }
         }
         if (p.rlimits != null) {
             Set<String> seen = new HashSet<>();
