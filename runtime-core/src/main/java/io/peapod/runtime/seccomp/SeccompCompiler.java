@@ -109,7 +109,10 @@ public final class SeccompCompiler {
             asm.load(OFF_NR);
             emitRules(asm, spec, new ArchSection("x86", SyscallTable.X86, false), defaultRet);
         }
-        return asm.assemble();
+        byte[] program = asm.assemble();
+        LOG.debug("seccomp: {} rules for architectures {} compiled into {} BPF instructions",
+                spec.syscalls == null ? 0 : spec.syscalls.size(), arches, program.length / 8);
+        return program;
     }
 
     /** The SECCOMP_FILTER_FLAG_* bits the spec's flags ask for. */
@@ -117,7 +120,7 @@ public final class SeccompCompiler {
         int flags = 0;
         if (spec.flags != null) {
             for (int i = 0; i < spec.flags.size(); i++) {
-                Integer f = FILTER_FLAGS.get(spec.flags.get(i));
+                Integer f = spec.flags.get(i) == null ? null : FILTER_FLAGS.get(spec.flags.get(i));
                 if (f == null) {
                     throw new InvalidArgumentException("linux.seccomp.flags[" + i + "]: unknown seccomp flag \""
                             + spec.flags.get(i) + "\"");
@@ -144,7 +147,7 @@ public final class SeccompCompiler {
         if (spec.architectures != null) {
             for (int i = 0; i < spec.architectures.size(); i++) {
                 String a = spec.architectures.get(i);
-                if (!SeccompArch.KNOWN.contains(a)) {
+                if (a == null || !SeccompArch.KNOWN.contains(a)) {
                     throw new InvalidArgumentException(path + ".architectures[" + i + "]: unknown architecture \""
                             + a + "\"");
                 }
@@ -152,7 +155,7 @@ public final class SeccompCompiler {
         }
         if (spec.flags != null) {
             for (int i = 0; i < spec.flags.size(); i++) {
-                if (!FILTER_FLAGS.containsKey(spec.flags.get(i))) {
+                if (spec.flags.get(i) == null || !FILTER_FLAGS.containsKey(spec.flags.get(i))) {
                     throw new InvalidArgumentException(path + ".flags[" + i + "]: unknown seccomp flag \""
                             + spec.flags.get(i) + "\"");
                 }

@@ -109,8 +109,8 @@ public final class SyscallTable {
 
     /** Whether some Linux architecture has a system call of this name. */
     public static boolean isKnownAnywhere(String name) {
-        return X86_64.numbers.containsKey(name) || X32.numbers.containsKey(name)
-                || X86.numbers.containsKey(name) || OTHER_ARCH_NAMES.contains(name);
+        return name != null && (X86_64.numbers.containsKey(name) || X32.numbers.containsKey(name)
+                || X86.numbers.containsKey(name) || OTHER_ARCH_NAMES.contains(name));
     }
 
     /** All names known to any table or to the list of other architectures' calls. */

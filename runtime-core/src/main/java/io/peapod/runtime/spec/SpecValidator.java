@@ -76,6 +76,20 @@ public final class SpecValidator {
         }
     }
 
+    /** Set.contains that answers false for null (the immutable sets throw on null). */
+    private static boolean oneOf(Set<String> set, String value) {
+        return value != null && set.contains(value);
+    }
+
+    /** The i-th entry of a list, which must not be JSON null. */
+    private static <T> T entry(List<T> list, int i, String path) {
+        T t = list.get(i);
+        if (t == null) {
+            throw fail(path + "[" + i + "]", "null entry");
+        }
+        return t;
+    }
+
     private static InvalidArgumentException fail(String path, String message) {
         return new InvalidArgumentException(path + ": " + message);
     }
@@ -115,6 +129,9 @@ public final class SpecValidator {
         if (p.args.get(0) == null || p.args.get(0).isEmpty()) {
             throw fail("process.args[0]", "empty program name");
         }
+        for (int i = 1; i < p.args.size(); i++) {
+            entry(p.args, i, "process.args");
+        }
         if (p.cwd == null || p.cwd.isEmpty()) {
             throw fail("process.cwd", "missing");
         }
@@ -140,7 +157,8 @@ public final class SpecValidator {
             }
             if (p.user.additionalGids != null) {
                 for (int i = 0; i < p.user.additionalGids.size(); i++) {
-                    checkUint32("process.user.additionalGids[" + i + "]", p.user.additionalGids.get(i));
+                    checkUint32("process.user.additionalGids[" + i + "]", entry(p.user.additionalGids, i,
+                            "process.user.additionalGids"));
                 }
             }
         }
@@ -151,6 +169,16 @@ public final class SpecValidator {
             checkCaps("process.capabilities.inheritable", c.inheritable);
             checkCaps("process.capabilities.permitted", c.permitted);
             checkCaps("process.capabilities.ambient", c.ambient);
+            if (c.effective != null) {
+                // capset(2) refuses an effective set that is not part of the permitted one.
+                List<String> permitted = c.permitted == null ? List.of() : c.permitted;
+                for (int i = 0; i < c.effective.size(); i++) {
+                    if (!permitted.contains(c.effective.get(i))) {
+                        throw fail("process.capabilities.effective[" + i + "]", "capability "
+                                + q(c.effective.get(i)) + " is not in the permitted set");
+                    }
+                }
+            }
         }
         if (p.rlimits != null) {
             Set<String> seen = new HashSet<>();
@@ -179,7 +207,7 @@ public final class SpecValidator {
             throw fail("process.oomScoreAdj", "value " + p.oomScoreAdj + " is not within -1000…1000");
         }
         if (p.ioPriority != null) {
-            if (!IO_CLASSES.contains(p.ioPriority.ioClass)) {
+            if (!oneOf(IO_CLASSES, p.ioPriority.ioClass)) {
                 throw fail("process.ioPriority.class", "unknown I/O priority class " + q(p.ioPriority.ioClass));
             }
             Integer prio = p.ioPriority.priority;
@@ -189,7 +217,7 @@ public final class SpecValidator {
         }
         if (p.scheduler != null) {
             Scheduler s = p.scheduler;
-            if (!SCHED_POLICIES.contains(s.policy)) {
+            if (!oneOf(SCHED_POLICIES, s.policy)) {
                 throw fail("process.scheduler.policy", "unknown scheduler policy " + q(s.policy));
             }
             if (s.nice != null && (s.nice < -20 || s.nice > 19)) {
@@ -197,7 +225,7 @@ public final class SpecValidator {
             }
             if (s.flags != null) {
                 for (int i = 0; i < s.flags.size(); i++) {
-                    if (!SCHED_FLAGS.contains(s.flags.get(i))) {
+                    if (!oneOf(SCHED_FLAGS, s.flags.get(i))) {
                         throw fail("process.scheduler.flags[" + i + "]", "unknown scheduler flag " + q(s.flags.get(i)));
                     }
                 }
@@ -292,7 +320,7 @@ public final class SpecValidator {
             if (ns == null || ns.type == null) {
                 throw fail(path + ".type", "missing");
             }
-            if (!NAMESPACE_TYPES.contains(ns.type)) {
+            if (!oneOf(NAMESPACE_TYPES, ns.type)) {
                 throw fail(path + ".type", "unknown namespace type " + q(ns.type));
             }
             if (!seen.add(ns.type)) {
@@ -553,7 +581,7 @@ public final class SpecValidator {
             checkWeight(path + ".blockIO.leafWeight", b.leafWeight);
             if (b.weightDevice != null) {
                 for (int i = 0; i < b.weightDevice.size(); i++) {
-                    LinuxWeightDevice d = b.weightDevice.get(i);
+                    LinuxWeightDevice d = entry(b.weightDevice, i, path + ".blockIO.weightDevice");
                     String p = path + ".blockIO.weightDevice[" + i + "]";
                     checkMajorMinor(p, d.major, d.minor);
                     checkWeight(p + ".weight", d.weight);
@@ -567,7 +595,7 @@ public final class SpecValidator {
         }
         if (r.hugepageLimits != null) {
             for (int i = 0; i < r.hugepageLimits.size(); i++) {
-                LinuxHugepageLimit h = r.hugepageLimits.get(i);
+                LinuxHugepageLimit h = entry(r.hugepageLimits, i, path + ".hugepageLimits");
                 String p = path + ".hugepageLimits[" + i + "]";
                 if (h.pageSize == null || !PAGE_SIZE.matcher(h.pageSize).matches()) {
                     throw fail(p + ".pageSize", "page size " + q(h.pageSize) + " is not like \"2MB\"");
@@ -581,7 +609,7 @@ public final class SpecValidator {
             checkUint32(path + ".network.classID", r.network.classID);
             if (r.network.priorities != null) {
                 for (int i = 0; i < r.network.priorities.size(); i++) {
-                    LinuxInterfacePriority ip = r.network.priorities.get(i);
+                    LinuxInterfacePriority ip = entry(r.network.priorities, i, path + ".network.priorities");
                     String p = path + ".network.priorities[" + i + "]";
                     if (ip.name == null || ip.name.isEmpty()) {
                         throw fail(p + ".name", "missing");
@@ -592,6 +620,9 @@ public final class SpecValidator {
         }
         if (r.rdma != null) {
             for (Map.Entry<String, LinuxRdma> e : r.rdma.entrySet()) {
+                if (e.getValue() == null) {
+                    throw fail(path + ".rdma." + e.getKey(), "null entry");
+                }
                 checkUint32(path + ".rdma." + e.getKey() + ".hcaHandles", e.getValue().hcaHandles);
                 checkUint32(path + ".rdma." + e.getKey() + ".hcaObjects", e.getValue().hcaObjects);
             }
@@ -631,7 +662,7 @@ public final class SpecValidator {
             return;
         }
         for (int i = 0; i < list.size(); i++) {
-            LinuxThrottleDevice d = list.get(i);
+            LinuxThrottleDevice d = entry(list, i, path);
             checkMajorMinor(path + "[" + i + "]", d.major, d.minor);
             if (d.rate == null) {
                 throw fail(path + "[" + i + "].rate", "missing");

@@ -57,6 +57,8 @@ class SpecValidatorTest {
                         s -> s.process.user.additionalGids = longs(1, -1)),
                 bad("process.capabilities.effective[1]: unknown capability \"CAP_FLY\"",
                         s -> s.process.capabilities.effective = List.of("CAP_KILL", "CAP_FLY")),
+                bad("process.capabilities.effective[3]: capability \"CAP_SYS_ADMIN\" is not in the permitted set",
+                        s -> s.process.capabilities.effective.add("CAP_SYS_ADMIN")),
                 bad("process.rlimits[1].type: unknown rlimit type \"RLIMIT_FILES\"",
                         s -> s.process.rlimits.add(new PosixRlimit("RLIMIT_FILES", 1, 1))),
                 bad("process.rlimits[1]: soft limit 2048 of RLIMIT_CORE is above the hard limit 1024",
