@@ -15,14 +15,19 @@
 #include "spawn.h"
 #include "util.h"
 
-static int print_error(const struct perr *e)
+static int print_error_to(int out, const struct perr *e)
 {
     char line[512];
-    write_all(1, line, (size_t)perr_line(e, line, sizeof line));
+    write_all(out, line, (size_t)perr_line(e, line, sizeof line));
     return 1;
 }
 
-static int with_monitor(const struct plan *p)
+static int print_error(const struct perr *e)
+{
+    return print_error_to(1, e);
+}
+
+static int with_monitor(const struct plan *p, int out)
 {
     char line[512];
     size_t len = 0;
@@ -31,10 +36,10 @@ static int with_monitor(const struct plan *p)
     pid_t pid;
 
     if (pipe2(res, O_CLOEXEC) < 0)
-        return print_error((perr_set(&e, "MONITOR", "pipe2", errno, "result pipe"), &e));
+        return print_error_to(out, (perr_set(&e, "MONITOR", "pipe2", errno, "result pipe"), &e));
     pid = fork();
     if (pid < 0)
-        return print_error((perr_set(&e, "MONITOR", "fork", errno, "monitor"), &e));
+        return print_error_to(out, (perr_set(&e, "MONITOR", "fork", errno, "monitor"), &e));
     if (pid == 0) {
         close(res[0]);
         monitor_main(p, res[1]);
@@ -52,40 +57,45 @@ static int with_monitor(const struct plan *p)
     line[len] = 0;
     if (len == 0 || line[len - 1] != '\n') {
         waitpid(pid, &status, 0);
-        return print_error((perr_set(&e, "MONITOR", "-", 0,
+        return print_error_to(out, (perr_set(&e, "MONITOR", "-", 0,
                                      "the monitor exited without a result (wait status %d)",
                                      status), &e));
     }
-    write_all(1, line, len);
+    write_all(out, line, len);
     if (strncmp(line, "ok ", 3) == 0)
         return 0;
     waitpid(pid, NULL, 0);
     return 1;
 }
 
-int cmd_create(const char *planfile, int is_exec)
+int cmd_create(const char *planfile, int is_exec, const char *result)
 {
     struct plan p;
     struct stdio_set io;
     struct spawned c;
     struct perr e;
     char line[64];
-    int n;
+    int n, out = 1;
 
+    /* With RESULT the helper's own stdout is free for the container (STDIO 1 -). */
+    if (result && (out = open(result, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+        return print_error((perr_set(&e, "RESULT", "open", errno, "%s", result), &e));
     if (plan_load(planfile, &p, &e) < 0)
-        return print_error(&e);
+        return print_error_to(out, &e);
     if (is_exec && p.start_wait)
-        return print_error((perr_set(&e, "PLAN", "-", 0, "plan: exec takes no START wait"), &e));
+        return print_error_to(out, (perr_set(&e, "PLAN", "-", 0, "plan: exec takes no START wait"), &e));
     if (p.monitor)
-        return with_monitor(&p);
+        return with_monitor(&p, out);
     /* Be the container's parent until we exit, so that a failure can reap it
      * and exec can wait for it; then it moves to our caller's subreaper. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-        return print_error((perr_set(&e, "SPAWN", "prctl", errno, "PR_SET_CHILD_SUBREAPER"), &e));
+        return print_error_to(out, (perr_set(&e, "SPAWN", "prctl", errno, "PR_SET_CHILD_SUBREAPER"), &e));
     if (stdio_prepare(&p, &io, &e) < 0 || spawn(&p, &io, &c, &e) < 0)
-        return print_error(&e);
+        return print_error_to(out, &e);
     n = snprintf(line, sizeof line, "ok %d 0\n", c.pid);
-    write_all(1, line, (size_t)n);
+    write_all(out, line, (size_t)n);
+    if (out != 1)
+        close(out);
     return is_exec ? exec_wait(c.pid) : 0;
 }
 

@@ -2,7 +2,8 @@
 #ifndef PEAPOD_CREATE_H
 #define PEAPOD_CREATE_H
 
-int cmd_create(const char *planfile, int is_exec);
+/* result: where the result line goes (NULL = stdout). */
+int cmd_create(const char *planfile, int is_exec, const char *result);
 int cmd_start(const char *state_dir);
 
 /* exec.c: waits for the exec'd process; returns its exit code (128+signal). */

@@ -32,17 +32,17 @@ int main(int argc, char **argv)
         puts("peapod-helper plan 1");
         return 0;
     }
-    if (argc == 3 && strcmp(mode, "create") == 0)
-        return cmd_create(argv[2], 0);
-    if (argc == 3 && strcmp(mode, "exec") == 0)
-        return cmd_create(argv[2], 1);
+    if ((argc == 3 || argc == 4) && strcmp(mode, "create") == 0)
+        return cmd_create(argv[2], 0, argc == 4 ? argv[3] : NULL);
+    if ((argc == 3 || argc == 4) && strcmp(mode, "exec") == 0)
+        return cmd_create(argv[2], 1, argc == 4 ? argv[3] : NULL);
     if (argc == 3 && strcmp(mode, "start") == 0)
         return cmd_start(argv[2]);
     if (argc == 4 && strcmp(mode, "kill") == 0)
         return cmd_kill(argv[2], argv[3]);
     if (argc == 2 && strcmp(mode, "pause") == 0)
         return cmd_pause();
-    fprintf(stderr, "usage: peapod-helper create|exec PLANFILE | start STATE_DIR | "
+    fprintf(stderr, "usage: peapod-helper create|exec PLANFILE [RESULTFILE] | start STATE_DIR | "
                     "kill PID SIGNAL | pause | --version\n");
     return 2;
 }
