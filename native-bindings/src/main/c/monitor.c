@@ -281,6 +281,8 @@ void monitor_main(const struct plan *p, int result_fd)
     m.log.path = p->log;
     m.log.max_line = (size_t)p->log_max_line;
     setsid();
+    if (chdir("/") < 0)         /* do not pin the caller's cwd mount */
+        _exit(1);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
     sigemptyset(&set);

@@ -12,9 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.lang.ProcessBuilder.Redirect;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -330,5 +337,90 @@ class HelperIT {
         pause.destroy();
         assertTrue(pause.waitFor(5, TimeUnit.SECONDS));
         assertEquals(0, pause.exitValue());
+    }
+
+    @Test
+    void attachClientsGetFramedOutputAndFeedStdin() throws Exception {
+        Path state = fx.stateDir("attach");
+        fx.create(state, run(fx.container(state).stdinPipe().stdinOnce().startWait(true),
+                "echo hello; cat; echo done"));
+        try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            client.connect(UnixDomainSocketAddress.of(state.resolve(MonitorClient.ATTACH_SOCKET)));
+            Thread.sleep(100);   // the monitor accepts the client in its loop
+            MonitorClient.start(state);
+            assertEquals("1:hello\n", frame(client));
+            client.write(ByteBuffer.wrap("abc\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("1:abc\n", frame(client));
+        }
+        // STDIN_ONCE: the client's detach closed stdin, so cat ended.
+        assertEquals(0, awaitExit(state).exitCode());
+        assertEquals(List.of("hello", "abc", "done"), logText(state.resolve("log")));
+    }
+
+    /** One attach frame as "STREAM:data". */
+    private static String frame(SocketChannel client) throws Exception {
+        ByteBuffer head = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN);
+        while (head.hasRemaining()) {
+            assertTrue(client.read(head) >= 0, "attach socket closed");
+        }
+        ByteBuffer data = ByteBuffer.allocate(head.getInt(1));
+        while (data.hasRemaining()) {
+            assertTrue(client.read(data) >= 0, "attach socket closed");
+        }
+        return head.get(0) + ":" + new String(data.array(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void seccompFilterIsInstalledBeforeExecve() throws Exception {
+        // nr == sethostname (x86_64: 170) ? ERRNO(EPERM) : ALLOW. Enough for a test on x86_64.
+        ByteBuffer bpf = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+        bpf.putShort((short) 0x20).put((byte) 0).put((byte) 0).putInt(0);          // ld [nr]
+        bpf.putShort((short) 0x15).put((byte) 0).put((byte) 1).putInt(170);        // jeq 170
+        bpf.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x00050001); // ret ERRNO|EPERM
+        bpf.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x7fff0000); // ret ALLOW
+        assumeTrue(System.getProperty("os.arch").equals("amd64"), "filter written for x86_64");
+        Path state = fx.stateDir("seccomp");
+        fx.create(state, run(fx.container(state).seccomp(0, bpf.array()),
+                "hostname other || echo denied; hostname"));
+        assertEquals(0, awaitExit(state).exitCode());
+        List<String> out = logText(state.resolve("log"));
+        assertTrue(out.contains("denied") && out.contains("box") && !out.contains("other"), out.toString());
+    }
+
+    @Test
+    void cgroupProcsPutsTheContainerIntoTheCgroup() throws Exception {
+        Path pids = Path.of("/sys/fs/cgroup/pids");
+        assumeTrue(Files.isWritable(pids.resolve("cgroup.procs")), "needs the v1 pids hierarchy");
+        Path cgroup = pids.resolve("peapod-helper-it-" + ProcessHandle.current().pid());
+        Files.createDirectory(cgroup);
+        try {
+            Path state = fx.stateDir("cgroup");
+            Created c = fx.create(state, run(fx.container(state).cgroupProcs(cgroup.resolve("cgroup.procs")),
+                    "sleep 30"));
+            assertTrue(read(Path.of("/proc/" + c.pid() + "/cgroup")).contains(":pids:/" + cgroup.getFileName()),
+                    read(Path.of("/proc/" + c.pid() + "/cgroup")));
+            ProcessHandle.of(c.pid()).orElseThrow().destroyForcibly();
+            awaitExit(state);
+        } finally {
+            await(() -> read(cgroup.resolve("cgroup.procs")).isEmpty(), "empty cgroup");
+            Files.delete(cgroup);
+        }
+    }
+
+    @Test
+    void execWithItsOwnMonitor() throws Exception {
+        Path target = fx.stateDir("exec-target");
+        Created c = fx.create(target, run(fx.container(target), "sleep 30"));
+        Path state = fx.stateDir("exec-monitored");
+        Path plan = state.resolve("plan");
+        new Plan().stateDir(state).monitor(true).log(state.resolve("log"))
+                .joinNamespace(Plan.Namespace.PID, Path.of("/proc/" + c.pid() + "/ns/pid"))
+                .joinNamespace(Plan.Namespace.MNT, Path.of("/proc/" + c.pid() + "/ns/mnt"))
+                .env("PATH=/bin").pathSearch("/bin").args("sh", "-c", "echo in $(hostname); exit 4").write(plan);
+        Created e = fx.helper.exec(plan, Redirect.from(new File("/dev/null")), Redirect.DISCARD, Redirect.DISCARD);
+        fx.track(e);
+        assertTrue(e.monitorPid() > 0);
+        assertEquals(4, awaitExit(state).exitCode());
+        assertTrue(alive(c.pid()), "the container itself keeps running");
     }
 }
