@@ -1,0 +1,426 @@
+package io.peapod.helper;
+
+import static io.peapod.helper.HelperFixture.alive;
+import static io.peapod.helper.HelperFixture.await;
+import static io.peapod.helper.HelperFixture.awaitExit;
+import static io.peapod.helper.HelperFixture.lines;
+import static io.peapod.helper.HelperFixture.logText;
+import static io.peapod.helper.HelperFixture.read;
+import static io.peapod.helper.HelperFixture.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.peapod.sys.Syscalls;
+
+/** The helper against the real kernel, with hand-written plans and a busybox rootfs. */
+@Timeout(60)
+class HelperIT {
+    private static final Logger LOG = LoggerFactory.getLogger(HelperIT.class);
+    private static final Pattern CRI = Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z (stdout|stderr) (P|F) .*");
+
+    private HelperFixture fx;
+
+    @BeforeEach
+    void setUp() {
+        fx = new HelperFixture();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private static String ns(int pid, String type) throws Exception {
+        return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + type)).toString();
+    }
+
+    @Test
+    void newNamespacesAndPivotRoot() throws Exception {
+        Path state = fx.stateDir("ns");
+        Created c = fx.create(state, run(fx.container(state),
+                "echo pid=$$; hostname; cat /proc/net/dev; ls /; echo ready; sleep 30"));
+        Path log = state.resolve("log");
+        await(() -> logText(log).contains("ready"), "ready in " + log);
+        List<String> out = logText(log);
+        assertTrue(out.contains("pid=1"), out.toString());
+        assertTrue(out.contains("box"), out.toString());
+        assertEquals(1, out.stream().filter(l -> l.matches("\\s*\\w+:.*")).count(), "one interface: " + out);
+        assertTrue(out.stream().anyMatch(l -> l.matches("\\s*lo:.*")), out.toString());
+        assertTrue(out.contains("bin") && out.contains("proc"), out.toString());
+        assertFalse(out.contains("usr") || out.contains("home") || out.contains("root"), "host files visible: " + out);
+        for (String type : List.of("pid", "uts", "ipc", "net", "mnt")) {
+            assertNotEquals(ns((int) ProcessHandle.current().pid(), type), ns(c.pid(), type),
+                    type + " namespace is new");
+        }
+
+        // A second container joins the first one's net and uts namespaces (as in a pod).
+        Path state2 = fx.stateDir("joined");
+        Created c2 = fx.create(state2, new Plan().stateDir(state2).monitor(true)
+                .joinNamespace(Plan.Namespace.NET, Path.of("/proc/" + c.pid() + "/ns/net"))
+                .joinNamespace(Plan.Namespace.UTS, Path.of("/proc/" + c.pid() + "/ns/uts"))
+                .newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT)
+                .log(state2.resolve("log"))
+                .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
+                .mountHost(fx.rootfs.toString(), fx.rootfs, null, Syscalls.MS_BIND | Syscalls.MS_REC, null)
+                .mount("proc", "/proc", "proc", 0, null, false).pivotRoot()
+                .env("PATH=/bin").pathSearch("/bin").args("sh", "-c", "hostname; sleep 30"));
+        assertEquals(ns(c.pid(), "net"), ns(c2.pid(), "net"));
+        assertEquals(ns(c.pid(), "uts"), ns(c2.pid(), "uts"));
+        assertNotEquals(ns(c.pid(), "pid"), ns(c2.pid(), "pid"));
+        await(() -> logText(state2.resolve("log")).contains("box"), "joined uts namespace shows hostname box");
+    }
+
+    @Test
+    void mountThroughSymlinkPointingOutsideLandsInsideRootfs() throws Exception {
+        Path hostTarget = Files.createDirectories(fx.dir.resolve("host-target"));
+        Files.createSymbolicLink(fx.rootfs.resolve("evil"), hostTarget);   // absolute, outside the rootfs
+        Path state = fx.stateDir("evil");
+        Plan plan = fx.container(state).mount("tmpfs", "/evil/sub", "tmpfs", 0, "size=64k", false);
+        fx.create(state, run(plan, "touch /evil/sub/written && ls /evil/sub"));
+        assertEquals(0, awaitExit(state).exitCode(), lines(state.resolve("log")).toString());
+        assertEquals(List.of("written"), logText(state.resolve("log")));
+        try (var entries = Files.list(hostTarget)) {
+            assertEquals(List.of(), entries.toList(), "host directory behind the symlink untouched");
+        }
+        Path inside = fx.rootfs.resolve(hostTarget.toString().substring(1));
+        assertTrue(Files.isDirectory(inside.resolve("sub")), "mount point created inside the rootfs at " + inside);
+    }
+
+    @Test
+    void userNamespaceMapsRootToHostUid() throws Exception {
+        Path state = fx.stateDir("userns");
+        Plan plan = new Plan().stateDir(state).monitor(true)
+                .newNamespace(Plan.Namespace.USER).uidMap("0 100000 65536").gidMap("0 100000 65536")
+                .setgroupsDeny()
+                .newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT).newNamespace(Plan.Namespace.UTS)
+                .log(state.resolve("log"))
+                .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
+                .mountHost(fx.rootfs.toString(), fx.rootfs, null, Syscalls.MS_BIND | Syscalls.MS_REC, null)
+                .mount("proc", "/proc", "proc", 0, null, false);
+        Created c = fx.create(state, run(plan, "id; echo ready; sleep 30").op("SETGID", "0"));
+        await(() -> logText(state.resolve("log")).contains("ready"), "ready");
+        assertTrue(logText(state.resolve("log")).get(0).startsWith("uid=0 gid=0"), logText(state.resolve("log")).toString());
+        String status = read(Path.of("/proc/" + c.pid() + "/status"));
+        assertTrue(status.contains("Uid:\t100000\t100000\t100000\t100000"), status);
+        assertTrue(status.contains("Gid:\t100000\t100000\t100000\t100000"), status);
+        assertNotEquals(ns((int) ProcessHandle.current().pid(), "user"), ns(c.pid(), "user"));
+    }
+
+    @Test
+    void exitCodeAndSigkill() throws Exception {
+        Path exit3 = fx.stateDir("exit3");
+        fx.create(exit3, run(fx.container(exit3), "exit 3"));
+        ExitStatus s = awaitExit(exit3);
+        assertEquals(3, s.exitCode());
+        assertFalse(s.signaled());
+
+        Path killed = fx.stateDir("killed");
+        Created c = fx.create(killed, run(fx.container(killed), "sleep 30"));
+        assertEquals(new MonitorState(true, c.pid()), MonitorClient.state(killed));
+        ProcessHandle.of(c.pid()).orElseThrow().destroyForcibly();
+        ExitStatus k = awaitExit(killed);
+        assertEquals(137, k.exitCode());
+        assertEquals(9, k.signal());
+        await(() -> !alive(c.monitorPid()), "monitor exits after the container");
+        assertFalse(Files.exists(killed.resolve("ctl.sock")), "ctl.sock removed");
+    }
+
+    @Test
+    void createThenStartThroughTheMonitor() throws Exception {
+        Path state = fx.stateDir("split");
+        Created c = fx.create(state, run(fx.container(state).startWait(true), "echo started"));
+        Thread.sleep(200);
+        assertEquals(List.of(), lines(state.resolve("log")), "nothing runs before start");
+        assertTrue(alive(c.pid()));
+        MonitorClient.start(state);
+        assertEquals(0, awaitExit(state).exitCode());
+        assertEquals(List.of("started"), logText(state.resolve("log")));
+    }
+
+    @Test
+    void createThenStartThroughTheFifoWithoutMonitor() throws Exception {
+        Path state = fx.stateDir("fifo");
+        Path out = state.resolve("out");
+        Plan plan = new Plan().stateDir(state).monitor(false).startWait(true)
+                .newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT)
+                .stdio(1, out).pidFile(state.resolve("pid"))
+                .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
+                .mountHost(fx.rootfs.toString(), fx.rootfs, null, Syscalls.MS_BIND | Syscalls.MS_REC, null)
+                .mount("proc", "/proc", "proc", 0, null, false);
+        Created c = fx.create(state, run(plan, "echo started $$"));
+        assertEquals(0, c.monitorPid());
+        assertEquals(Integer.toString(c.pid()), read(state.resolve("pid")));
+        assertTrue(Files.exists(state.resolve("exec.fifo")));
+        Thread.sleep(100);
+        assertEquals("", read(out));
+        fx.helper.startViaFifo(state);
+        await(() -> read(out).equals("started 1\n"), "output after start");
+        assertFalse(Files.exists(state.resolve("exec.fifo")), "fifo removed by start");
+    }
+
+    @Test
+    void criLogWithPartialLineStderrAndReopen() throws Exception {
+        Path state = fx.stateDir("log");
+        Path log = state.resolve("log");
+        fx.create(state, run(fx.container(state).logMaxLine(8),
+                "echo one; echo oops >&2; echo 0123456789abc; while [ ! -e /go ]; do sleep 0.05; done; "
+                        + "echo two; printf tail"));
+        await(() -> logText(log).contains("0123456789abc".substring(8)), "first records");
+        Files.move(log, state.resolve("log.1"));
+        MonitorClient.reopenLog(state);
+        Files.createFile(fx.rootfs.resolve("go"));
+        assertEquals(0, awaitExit(state).exitCode());
+
+        List<String> first = lines(state.resolve("log.1"));
+        List<String> second = lines(log);
+        for (String line : first) {
+            assertTrue(CRI.matcher(line).matches(), line);
+        }
+        for (String line : second) {
+            assertTrue(CRI.matcher(line).matches(), line);
+        }
+        List<String> firstRecords = first.stream().map(l -> l.split(" ", 2)[1]).toList();
+        assertTrue(firstRecords.contains("stdout F one"), first.toString());
+        assertTrue(firstRecords.contains("stderr F oops"), first.toString());
+        assertTrue(firstRecords.contains("stdout P 01234567"), "long line split at LOG_MAX_LINE: " + first);
+        assertTrue(firstRecords.contains("stdout F 89abc"), first.toString());
+        assertEquals(List.of("stdout F two", "stdout P tail"),
+                second.stream().map(l -> l.split(" ", 2)[1]).toList());
+    }
+
+    @Test
+    void containerOutlivesTheHelpersCaller() throws Exception {
+        Path state = fx.stateDir("detached");
+        Path plan = state.resolve("plan");
+        run(fx.container(state), "sleep 30").write(plan);
+        Path result = state.resolve("result");
+        // The caller: a shell in its own process group that runs the helper, then lingers.
+        Process caller = new ProcessBuilder("setsid", "sh", "-c",
+                fx.helper.binary() + " create " + plan + " " + result + "; sleep 30")
+                .redirectOutput(Redirect.DISCARD).redirectError(Redirect.DISCARD).start();
+        fx.track((int) caller.pid());
+        await(() -> Files.exists(result) && read(result).endsWith("\n"), "result line in " + result);
+        Created c = Created.parse(read(result));
+        fx.track(c);
+        Runtime.getRuntime().exec(new String[] {"kill", "-KILL", "--", "-" + caller.pid()}).waitFor();
+        caller.waitFor(5, TimeUnit.SECONDS);
+        assertFalse(caller.isAlive());
+        ProcessHandle.of(c.monitorPid()).orElseThrow();
+        new ProcessBuilder("kill", "-TERM", Integer.toString(c.monitorPid())).start().waitFor();
+        Thread.sleep(100);
+        assertTrue(alive(c.monitorPid()), "monitor survives its caller and SIGTERM");
+        assertEquals(new MonitorState(true, c.pid()), MonitorClient.state(state));
+        assertEquals(Integer.toString(c.monitorPid()), read(state.resolve("monitor.pid")).strip());
+    }
+
+    @Test
+    void missingProgramIsAClearExecError() throws Exception {
+        Path now = fx.stateDir("now");
+        Plan plan = fx.container(now).pivotRoot().env("PATH=/bin").pathSearch("/bin").args("nosuchprog");
+        HelperException e = assertThrows(HelperException.class, () -> fx.create(now, plan));
+        assertEquals("EXEC", e.step());
+        assertEquals("execve", e.syscall());
+        assertEquals(2, e.errno());
+        assertTrue(e.text().contains("nosuchprog"), e.getMessage());
+
+        Path wait = fx.stateDir("wait");
+        fx.create(wait, fx.container(wait).pivotRoot().startWait(true).args("/bin/nosuchprog"));
+        HelperException s = assertThrows(HelperException.class, () -> MonitorClient.start(wait));
+        assertEquals("EXEC", s.step());
+        assertEquals(2, s.errno());
+        assertEquals(127, awaitExit(wait).exitCode());
+    }
+
+    @Test
+    void failingMountNamesTheStepAndLeavesNothingBehind() throws Exception {
+        Path state = fx.stateDir("badmount");
+        Plan plan = fx.container(state).mount("none", "/mnt", "nosuchfs", 0, null, false);
+        HelperException e = assertThrows(HelperException.class, () -> fx.create(state, run(plan, "true")));
+        assertEquals("MOUNT", e.step());
+        assertEquals("mount", e.syscall());
+        assertEquals(19, e.errno(), e.getMessage());   // ENODEV
+        String planPath = state.resolve("plan").toString();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            List<String> left = procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> read(p.resolve("cmdline")).contains(planPath)).map(Path::toString).toList();
+            assertEquals(List.of(), left, "processes left behind");
+        }
+        assertFalse(Files.exists(state.resolve("ctl.sock")));
+        assertFalse(Files.exists(state.resolve("monitor.pid")));
+    }
+
+    @Test
+    void execJoinsARunningContainerAndReportsItsExitCode() throws Exception {
+        Path state = fx.stateDir("target");
+        Created c = fx.create(state, run(fx.container(state), "sleep 30"));
+        Path out = fx.dir.resolve("exec-out");
+        Path plan = fx.dir.resolve("exec-plan");
+        new Plan().monitor(false)
+                .joinNamespace(Plan.Namespace.PID, Path.of("/proc/" + c.pid() + "/ns/pid"))
+                .joinNamespace(Plan.Namespace.UTS, Path.of("/proc/" + c.pid() + "/ns/uts"))
+                .joinNamespace(Plan.Namespace.MNT, Path.of("/proc/" + c.pid() + "/ns/mnt"))
+                .stdio(1, out).env("PATH=/bin").pathSearch("/bin")
+                .args("sh", "-c", "hostname; ls /; exit 7").write(plan);
+        int code = fx.helper.execAndWait(plan, Redirect.from(new File("/dev/null")), Redirect.DISCARD, Redirect.DISCARD);
+        assertEquals(7, code);
+        List<String> lines = lines(out);
+        assertEquals("box", lines.get(0));
+        assertFalse(lines.contains("usr"), "exec sees the container's root: " + lines);
+
+        new Plan().monitor(false)
+                .joinNamespace(Plan.Namespace.PID, Path.of("/proc/" + c.pid() + "/ns/pid"))
+                .joinNamespace(Plan.Namespace.MNT, Path.of("/proc/" + c.pid() + "/ns/mnt"))
+                .args("/bin/sh", "-c", "kill -9 $$").write(plan);
+        assertEquals(137, fx.helper.execAndWait(plan, Redirect.from(new File("/dev/null")), Redirect.DISCARD,
+                Redirect.DISCARD));
+    }
+
+    @Test
+    void ttyIsTheControllingTerminalAndResizes() throws Exception {
+        Path state = fx.stateDir("tty");
+        fx.create(state, run(fx.container(state).tty(),
+                "[ -t 0 ] && [ -t 1 ] && echo terminal; while [ ! -e /go ]; do sleep 0.05; done; stty size"));
+        await(() -> logText(state.resolve("log")).stream().anyMatch(l -> l.startsWith("terminal")), "terminal");
+        MonitorClient.resize(state, 40, 120);
+        Files.createFile(fx.rootfs.resolve("go"));
+        assertEquals(0, awaitExit(state).exitCode());
+        // The pty turns \n into \r\n; the monitor relays what the terminal gave it.
+        assertEquals("40 120", logText(state.resolve("log")).get(1).strip(), lines(state.resolve("log")).toString());
+    }
+
+    @Test
+    void idleMonitorStaysSmall() throws Exception {
+        Path state = fx.stateDir("rss");
+        Created c = fx.create(state, run(fx.container(state), "sleep 30"));
+        Thread.sleep(200);
+        String status = read(Path.of("/proc/" + c.monitorPid() + "/status"));
+        long rssKb = status.lines().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
+        LOG.info("idle monitor VmRSS {} kB", rssKb);
+        assertTrue(rssKb <= 1024, "idle monitor RSS " + rssKb + " kB exceeds 1 MiB");
+    }
+
+    @Test
+    void pauseExitsOnSigterm() throws Exception {
+        Process pause = new ProcessBuilder(fx.helper.binary().toString(), "pause").start();
+        fx.track((int) pause.pid());
+        Thread.sleep(100);
+        assertTrue(pause.isAlive());
+        pause.destroy();
+        assertTrue(pause.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(0, pause.exitValue());
+    }
+
+    @Test
+    void attachClientsGetFramedOutputAndFeedStdin() throws Exception {
+        Path state = fx.stateDir("attach");
+        fx.create(state, run(fx.container(state).stdinPipe().stdinOnce().startWait(true),
+                "echo hello; cat; echo done"));
+        try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            client.connect(UnixDomainSocketAddress.of(state.resolve(MonitorClient.ATTACH_SOCKET)));
+            Thread.sleep(100);   // the monitor accepts the client in its loop
+            MonitorClient.start(state);
+            assertEquals("1:hello\n", frame(client));
+            client.write(ByteBuffer.wrap("abc\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("1:abc\n", frame(client));
+        }
+        // STDIN_ONCE: the client's detach closed stdin, so cat ended.
+        assertEquals(0, awaitExit(state).exitCode());
+        assertEquals(List.of("hello", "abc", "done"), logText(state.resolve("log")));
+    }
+
+    /** One attach frame as "STREAM:data". */
+    private static String frame(SocketChannel client) throws Exception {
+        ByteBuffer head = ByteBuffer.allocate(5).order(ByteOrder.LITTLE_ENDIAN);
+        while (head.hasRemaining()) {
+            assertTrue(client.read(head) >= 0, "attach socket closed");
+        }
+        ByteBuffer data = ByteBuffer.allocate(head.getInt(1));
+        while (data.hasRemaining()) {
+            assertTrue(client.read(data) >= 0, "attach socket closed");
+        }
+        return head.get(0) + ":" + new String(data.array(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void seccompFilterIsInstalledBeforeExecve() throws Exception {
+        // nr == sethostname (x86_64: 170) ? ERRNO(EPERM) : ALLOW. Enough for a test on x86_64.
+        ByteBuffer bpf = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN);
+        bpf.putShort((short) 0x20).put((byte) 0).put((byte) 0).putInt(0);          // ld [nr]
+        bpf.putShort((short) 0x15).put((byte) 0).put((byte) 1).putInt(170);        // jeq 170
+        bpf.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x00050001); // ret ERRNO|EPERM
+        bpf.putShort((short) 0x06).put((byte) 0).put((byte) 0).putInt(0x7fff0000); // ret ALLOW
+        assumeTrue(System.getProperty("os.arch").equals("amd64"), "filter written for x86_64");
+        Path state = fx.stateDir("seccomp");
+        fx.create(state, run(fx.container(state).seccomp(0, bpf.array()),
+                "hostname other || echo denied; hostname"));
+        assertEquals(0, awaitExit(state).exitCode());
+        List<String> out = logText(state.resolve("log"));
+        assertTrue(out.contains("denied") && out.contains("box") && !out.contains("other"), out.toString());
+    }
+
+    @Test
+    void cgroupProcsPutsTheContainerIntoTheCgroup() throws Exception {
+        Path pids = Path.of("/sys/fs/cgroup/pids");
+        assumeTrue(Files.isWritable(pids.resolve("cgroup.procs")), "needs the v1 pids hierarchy");
+        Path cgroup = pids.resolve("peapod-helper-it-" + ProcessHandle.current().pid());
+        Files.createDirectory(cgroup);
+        try {
+            Path state = fx.stateDir("cgroup");
+            Created c = fx.create(state, run(fx.container(state).cgroupProcs(cgroup.resolve("cgroup.procs")),
+                    "sleep 30"));
+            assertTrue(read(Path.of("/proc/" + c.pid() + "/cgroup")).contains(":pids:/" + cgroup.getFileName()),
+                    read(Path.of("/proc/" + c.pid() + "/cgroup")));
+            ProcessHandle.of(c.pid()).orElseThrow().destroyForcibly();
+            awaitExit(state);
+        } finally {
+            await(() -> read(cgroup.resolve("cgroup.procs")).isEmpty(), "empty cgroup");
+            Files.delete(cgroup);
+        }
+    }
+
+    @Test
+    void execWithItsOwnMonitor() throws Exception {
+        Path target = fx.stateDir("exec-target");
+        Created c = fx.create(target, run(fx.container(target), "sleep 30"));
+        Path state = fx.stateDir("exec-monitored");
+        Path plan = state.resolve("plan");
+        new Plan().stateDir(state).monitor(true).log(state.resolve("log"))
+                .joinNamespace(Plan.Namespace.PID, Path.of("/proc/" + c.pid() + "/ns/pid"))
+                .joinNamespace(Plan.Namespace.MNT, Path.of("/proc/" + c.pid() + "/ns/mnt"))
+                .env("PATH=/bin").pathSearch("/bin").args("sh", "-c", "echo in $(hostname); exit 4").write(plan);
+        Created e = fx.helper.exec(plan, Redirect.from(new File("/dev/null")), Redirect.DISCARD, Redirect.DISCARD);
+        fx.track(e);
+        assertTrue(e.monitorPid() > 0);
+        assertEquals(4, awaitExit(state).exitCode());
+        assertTrue(alive(c.pid()), "the container itself keeps running");
+    }
+}
