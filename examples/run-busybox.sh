@@ -14,7 +14,7 @@ bundle=$(mktemp -d /tmp/peapod-demo.XXXXXX)
 trap 'rm -rf "$bundle"' EXIT
 mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/sys" "$bundle/rootfs/dev" "$bundle/rootfs/tmp"
 cp /bin/busybox "$bundle/rootfs/bin/"
-for applet in $(/bin/busybox --list); do ln -sf busybox "$bundle/rootfs/bin/$applet"; done
+for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -s busybox "$bundle/rootfs/bin/$applet"; done
 ./peapod oci spec --bundle "$bundle"
 # run a script instead of the default interactive shell
 sed -i 's/"terminal": true/"terminal": false/; s/"sh"$/"sh", "-c", "echo hello from peapod: pid $$ on $(hostname); cat \/proc\/self\/cgroup | head -3"/' "$bundle/config.json"

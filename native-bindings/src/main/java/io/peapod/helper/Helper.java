@@ -77,6 +77,22 @@ public final class Helper {
         }
     }
 
+    /**
+     * {@code peapod-helper kill}: sends {@code signal} to {@code pid}. Costs a fork and exec but
+     * no libc binding, which keeps it cheap on the command line's short-lived paths.
+     * A process that is already gone (ESRCH) is not an error.
+     */
+    public void kill(int pid, int signal) {
+        String line = runForLine(List.of(binary.toString(), "kill", Integer.toString(pid), Integer.toString(signal)));
+        if (line.isBlank()) {
+            return;
+        }
+        HelperException e = HelperException.parse(line.strip());
+        if (e.errno() != 3) {
+            throw e;
+        }
+    }
+
     private Created create(Path planFile, Redirect in, Redirect out, Redirect err, String mode) {
         Process process = launch(mode, planFile, in, out, err);
         Created created = awaitResult(process, planFile);

@@ -330,7 +330,7 @@ public final class SpecValidator {
                 if (!ns.path.startsWith("/")) {
                     throw fail(path + ".path", "namespace path " + q(ns.path) + " is not absolute");
                 }
-                if (!Files.exists(Path.of(ns.path))) {
+                if (!Files.exists(Path.of(ns.path), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     throw fail(path + ".path", "namespace file " + q(ns.path) + " does not exist");
                 }
             }
