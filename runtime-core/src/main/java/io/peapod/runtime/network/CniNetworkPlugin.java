@@ -2,6 +2,7 @@ package io.peapod.runtime.network;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.peapod.runtime.errors.AlreadyExistsException;
 import io.peapod.runtime.errors.FailedPreconditionException;
 import io.peapod.runtime.errors.InvalidArgumentException;
 import io.peapod.runtime.errors.NotFoundException;
@@ -92,6 +93,15 @@ public final class CniNetworkPlugin implements NetworkPlugin {
         CniInvocation.environment("ADD", request.sandboxId(), request.netns().toString(), ifName, cniArgs,
                 options.binDirs());
         ObjectNode capabilityArgs = CniInvocation.capabilityArgs(request);
+        CniResultCache.Entry previous = cache.load(request.sandboxId(), ifName);
+        if (previous != null && previous.result() != null) {
+            throw new AlreadyExistsException("sandbox " + request.sandboxId() + " is attached to CNI network "
+                    + previous.conflist().path("name").asText() + " already; tear it down first");
+        }
+        if (previous != null) {
+            // an ADD that never finished (the daemon died): undo what it may have done
+            delete(previous, request.netns());
+        }
         CniResultCache.Entry pending = new CniResultCache.Entry(request.sandboxId(), ifName, network.toConflist(),
                 cniArgs, capabilityArgs, null);
         cache.save(pending);

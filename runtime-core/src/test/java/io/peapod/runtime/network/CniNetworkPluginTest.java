@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.peapod.runtime.errors.AlreadyExistsException;
 import io.peapod.runtime.errors.FailedPreconditionException;
 import io.peapod.runtime.errors.NotFoundException;
 import java.io.IOException;
@@ -181,6 +182,24 @@ class CniNetworkPluginTest {
         NetworkReadiness readiness = plugin.status();
         assertFalse(readiness.ready());
         assertTrue(readiness.message().contains("no-such-plugin"), readiness.message());
+    }
+
+    @Test
+    void aSecondSetUpIsRefusedAndAnUnfinishedOneIsUndoneFirst() throws IOException {
+        conflist("fake-a");
+        plugin.setUp(request(OWN_NETNS));
+        AlreadyExistsException e = assertThrows(AlreadyExistsException.class, () -> plugin.setUp(request(OWN_NETNS)));
+        assertTrue(e.getMessage().contains("sb1") && e.getMessage().contains("testnet"), e.getMessage());
+        assertEquals(1, calls().size());
+
+        // what a crash between the pending entry and the result leaves behind
+        String entry = Files.readString(cacheFile());
+        JsonNode pending = CniNetworkConfig.JSON.readTree(entry);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) pending).remove("result");
+        Files.writeString(cacheFile(), pending.toString());
+        plugin.setUp(request(OWN_NETNS));
+        List<String> commands = calls().stream().map(l -> l.substring(0, l.indexOf(" sb1"))).collect(Collectors.toList());
+        assertEquals(List.of("ADD fake-a", "DEL fake-a", "ADD fake-a"), commands);
     }
 
     @Test
