@@ -133,6 +133,11 @@ public final class CniNetworkPlugin implements NetworkPlugin {
         return status;
     }
 
+    /** Whether an ADD for the sandbox was started and not yet deleted. */
+    public boolean isAttached(String sandboxId) {
+        return cache.load(sandboxId, PodNetworkRequest.INTERFACE_NAME) != null;
+    }
+
     @Override
     public void tearDown(PodNetworkRequest request) {
         CniResultCache.Entry entry = cache.load(request.sandboxId(), PodNetworkRequest.INTERFACE_NAME);

@@ -79,49 +79,62 @@ public final class NamespacePinner {
      * @return the pinned file, to pass to setns, CNI ({@code CNI_NETNS}) or the helper
      */
     public Path pin(NamespaceType type, String name) {
-        Path target = pinPath(type, name);
-        prepareRunDir(type);
-        try {
-            Files.createFile(target);
-        } catch (FileAlreadyExistsException e) {
-            throw new AlreadyExistsException(type.runDirName() + " " + name + " is pinned already at " + target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create pin file " + target + ": " + e.getMessage(), e);
-        }
-        try {
-            NamespaceThread.run("pin-" + type.procName() + "-" + name, () -> {
-                sys.unshare(type.cloneFlag());
-                long tid = sys.libc().syscall(SYS_GETTID, 0, 0, 0, 0);
-                String source = "/proc/self/task/" + tid + "/ns/" + type.procName();
-                sys.mount(source, target.toString(), "none", Syscalls.MS_BIND, null);
-                if (type == NamespaceType.NET) {
-                    LoopbackDevice.bringUp();
-                }
-            });
-        } catch (RuntimeException e) {
-            unpinQuietly(target);
-            throw e;
-        }
-        LOG.debug("pinned {} namespace at {}", type.procName(), target);
-        return target;
+        return pinAll(EnumSet.of(type), name).get(type);
     }
 
     /**
      * Pins the pod's namespaces of the given types under one name; the types not asked
-     * for stay {@code null} (the host's). On failure nothing stays pinned.
+     * for stay {@code null} (the host's). One thread unshares them all at once. On
+     * failure nothing stays pinned.
      */
     public PinnedNamespaces pinPod(String name, Set<NamespaceType> types) {
-        Map<NamespaceType, Path> done = new EnumMap<>(NamespaceType.class);
-        try {
-            for (NamespaceType type : types) {
-                done.put(type, pin(type, name));
-            }
-        } catch (RuntimeException e) {
-            done.values().forEach(this::unpinQuietly);
-            throw e;
-        }
+        Map<NamespaceType, Path> done = pinAll(types, name);
         return new PinnedNamespaces(done.get(NamespaceType.NET), done.get(NamespaceType.IPC),
                 done.get(NamespaceType.UTS));
+    }
+
+    private Map<NamespaceType, Path> pinAll(Set<NamespaceType> types, String name) {
+        Map<NamespaceType, Path> targets = new EnumMap<>(NamespaceType.class);
+        for (NamespaceType type : types) {
+            targets.put(type, pinPath(type, name));
+        }
+        if (targets.isEmpty()) {
+            return targets;
+        }
+        List<Path> created = new ArrayList<>();
+        try {
+            int flags = 0;
+            for (Map.Entry<NamespaceType, Path> e : targets.entrySet()) {
+                prepareRunDir(e.getKey());
+                try {
+                    Files.createFile(e.getValue());
+                } catch (FileAlreadyExistsException ex) {
+                    throw new AlreadyExistsException(e.getKey().runDirName() + " " + name + " is pinned already at "
+                            + e.getValue());
+                } catch (IOException ex) {
+                    throw new UncheckedIOException("cannot create pin file " + e.getValue() + ": " + ex.getMessage(), ex);
+                }
+                created.add(e.getValue());
+                flags |= e.getKey().cloneFlag();
+            }
+            int cloneFlags = flags;
+            NamespaceThread.run("pin-" + name, () -> {
+                sys.unshare(cloneFlags);
+                long tid = sys.libc().syscall(SYS_GETTID, 0, 0, 0, 0);
+                for (Map.Entry<NamespaceType, Path> e : targets.entrySet()) {
+                    String source = "/proc/self/task/" + tid + "/ns/" + e.getKey().procName();
+                    sys.mount(source, e.getValue().toString(), "none", Syscalls.MS_BIND, null);
+                }
+                if (targets.containsKey(NamespaceType.NET)) {
+                    LoopbackDevice.bringUp();
+                }
+            });
+        } catch (RuntimeException e) {
+            created.forEach(this::unpinQuietly);
+            throw e;
+        }
+        LOG.debug("pinned {} namespaces {} as {}", types, targets.values(), name);
+        return targets;
     }
 
     /**

@@ -301,4 +301,29 @@ class CniBridgeIT {
         assertFalse(cni.status().ready());
         cni.tearDown(a);
     }
+
+    @Test
+    void withoutAConfigPodsAreLoopbackOnlyAndAConfigAddedLaterApplies() throws IOException {
+        NetworkPlugin plugin = new CniOrLoopbackNetworkPlugin(cni, new LoopbackNetworkPlugin(pinner));
+        assertTrue(plugin.status().ready());
+        PodNetworkRequest a = pod("a", List.of());
+        PodNetworkStatus sa = plugin.setUp(a);
+        assertTrue(sa.loopbackOnly());
+        assertEquals("loopback", sa.network());
+        plugin.check(a);
+        String lo = Sh.ok("nsenter", "--net=" + a.netns(), "/bin/busybox", "ip", "link", "show", "lo");
+        assertTrue(lo.contains("<LOOPBACK,UP,LOWER_UP>"), lo);
+
+        conflist(bridgePlugin());
+        PodNetworkRequest b = pod("b", List.of());
+        PodNetworkStatus sb = plugin.setUp(b);
+        assertFalse(sb.loopbackOnly());
+        assertTrue(sb.primaryIp().orElseThrow().ip().startsWith(subnetPrefix));
+        plugin.check(b);
+
+        plugin.tearDown(a);
+        plugin.tearDown(b);
+        assertEquals(List.of(), bridgePorts());
+        assertEquals(List.of(), ipamAllocations());
+    }
 }

@@ -13,7 +13,15 @@ import io.peapod.runtime.errors.InvalidArgumentException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** Pinned namespaces against the real kernel. Needs root and nsenter (util-linux). */
 class NamespacePinnerIT {
@@ -86,6 +95,12 @@ class NamespacePinnerIT {
         AlreadyExistsException e = assertThrows(AlreadyExistsException.class, () -> pinner.pin(NamespaceType.NET, "dup"));
         assertTrue(e.getMessage().contains("dup"), e.getMessage());
         assertTrue(pinner.isPinned(first), "the first pin is untouched");
+
+        Path uts = pinner.pin(NamespaceType.UTS, "half");
+        assertThrows(AlreadyExistsException.class, () -> pinner.pinPod("half", EnumSet.allOf(NamespaceType.class)));
+        assertFalse(Files.exists(pinner.pinPath(NamespaceType.NET, "half")), "no half-made pod pins");
+        assertFalse(Files.exists(pinner.pinPath(NamespaceType.IPC, "half")), "no half-made pod pins");
+        assertTrue(pinner.isPinned(uts), "the existing pin is untouched");
     }
 
     @Test
@@ -165,5 +180,41 @@ class NamespacePinnerIT {
         plugin.check(PodNetworkRequest.of("sb-l", "l", "default", "u", net));
         plugin.tearDown(PodNetworkRequest.of("sb-l", "l", "default", "u", net));
         assertTrue(plugin.status().ready());
+    }
+
+    @Test
+    void pinsFromManyThreadsAtOnceAreDistinctAndAllGoAway() throws Exception {
+        int pods = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+            String name = "par-" + i;
+            futures.add(pool.submit(() -> {
+                long t0 = System.nanoTime();
+                PinnedNamespaces p = pinner.pinPod(name, EnumSet.allOf(NamespaceType.class));
+                long t1 = System.nanoTime();
+                return new long[] {t1 - t0, inode(p.net()), inode(p.ipc()), inode(p.uts())};
+            }));
+        }
+        List<Long> micros = new ArrayList<>();
+        Set<Long> inodes = new HashSet<>();
+        for (Future<long[]> f : futures) {
+            long[] r = f.get(60, TimeUnit.SECONDS);
+            micros.add(r[0] / 1000);
+            inodes.add(r[1]);
+            inodes.add(r[2]);
+            inodes.add(r[3]);
+        }
+        pool.shutdown();
+        assertEquals(3 * pods, inodes.size(), "every pin is its own namespace");
+        Collections.sort(micros);
+        LoggerFactory.getLogger(NamespacePinnerIT.class).info("pinning net+ipc+uts, 10 at a time: median {} us, max {} us",
+                micros.get(pods / 2), micros.get(pods - 1));
+        for (NamespaceType type : NamespaceType.values()) {
+            assertEquals(pods, pinner.listPins(type).size());
+            pinner.listPins(type).forEach(pinner::unpin);
+            assertEquals(List.of(), pinner.listPins(type));
+        }
+        assertFalse(Sh.mountinfo().contains(tmp.resolve("state/netns/par-").toString()));
     }
 }
