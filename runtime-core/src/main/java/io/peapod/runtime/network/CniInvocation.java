@@ -108,11 +108,11 @@ final class CniInvocation {
         in.remove("prevResult");
         if (caps != null && caps.isObject() && capabilityArgs != null) {
             ObjectNode rc = CniNetworkConfig.JSON.createObjectNode();
-            caps.fields().forEachRemaining(e -> {
+            for (Map.Entry<String, JsonNode> e : caps.properties()) {
                 if (e.getValue().asBoolean(false) && capabilityArgs.has(e.getKey())) {
                     rc.set(e.getKey(), capabilityArgs.get(e.getKey()).deepCopy());
                 }
-            });
+            }
             if (!rc.isEmpty()) {
                 in.set("runtimeConfig", rc);
             }

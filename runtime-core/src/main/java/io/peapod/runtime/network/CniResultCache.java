@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What ADD was given and what it returned, one file per sandbox and interface. The
@@ -30,6 +31,8 @@ final class CniResultCache {
     }
 
     Path file(String containerId, String ifName) {
+        // validates both: they become part of a file name
+        CniInvocation.environment("DEL", containerId, "", ifName, "", List.of(dir));
         return dir.resolve(containerId + "-" + ifName + ".json");
     }
 

@@ -203,6 +203,17 @@ class CniNetworkPluginTest {
     }
 
     @Test
+    void sandboxIdsThatCouldEscapeTheCacheDirAreRefused() throws IOException {
+        conflist("fake-a");
+        PodNetworkRequest evil = new PodNetworkRequest("../../etc/x", "web", "default", "u", OWN_NETNS, List.of(),
+                null, null);
+        assertThrows(io.peapod.runtime.errors.InvalidArgumentException.class, () -> plugin.tearDown(evil));
+        assertThrows(io.peapod.runtime.errors.InvalidArgumentException.class, () -> plugin.check(evil));
+        assertThrows(io.peapod.runtime.errors.InvalidArgumentException.class, () -> plugin.setUp(evil));
+        assertEquals(List.of(), calls());
+    }
+
+    @Test
     void statusWantsAConfig() throws IOException {
         NetworkReadiness none = plugin.status();
         assertFalse(none.ready());
