@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class RegistryClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
     private static final int MAX_REDIRECTS = 5;
     private static final int BUFFER = 1 << 20;
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
     private final RegistryConfig config;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
@@ -194,6 +196,12 @@ public final class RegistryClient implements AutoCloseable {
                         throw e;
                     }
                     attempt++;
+                    if (ep.mirror() && e instanceof ConnectException && endpoint + 1 < endpoints.size()) {
+                        LOG.warn("mirror {} unreachable for blob {}; trying the next endpoint", ep.base(), digest);
+                        endpoint++;
+                        attempt = 0;
+                        continue;
+                    }
                     if (w.written() > offset) {
                         attempt = Math.min(attempt, 1); // progress was made: the retry budget restarts
                     }
@@ -346,6 +354,8 @@ public final class RegistryClient implements AutoCloseable {
                     continue;
                 }
                 return r;
+            } catch (InterruptedIOException e) {
+                throw new RegistryException(req.method + " " + req.uri + " interrupted", e);
             } catch (IOException e) {
                 attempt++;
                 if (attempt >= config.maxAttempts() || e instanceof ConnectException && ep.mirror()) {
@@ -533,8 +543,10 @@ public final class RegistryClient implements AutoCloseable {
             return "https";
         }
         try {
+            // A plain-HTTP server may sit silent on a TLS hello: keep the probe short.
+            Duration probe = config.timeout().compareTo(PROBE_TIMEOUT) < 0 ? config.timeout() : PROBE_TIMEOUT;
             HttpRequest req = HttpRequest.newBuilder(URI.create("https://" + host + "/v2/"))
-                    .timeout(config.timeout()).GET().build();
+                    .timeout(probe).GET().build();
             HttpResponse<Void> r = client(req.uri()).send(req, HttpResponse.BodyHandlers.discarding());
             LOG.debug("registry {} speaks https ({})", host, r.statusCode());
             return "https";
