@@ -20,6 +20,11 @@ public interface LibC {
 
     int lchown(String path, int uid, int gid);
 
+    int chmod(String path, int mode);
+
+    /** {@code times} is two struct timespec: atime sec, nsec, mtime sec, nsec. */
+    int utimensat(int dirfd, String path, @In long[] times, int flags);
+
     int statfs(String path, @Out byte[] buf);
 
     int kill(int pid, int sig);

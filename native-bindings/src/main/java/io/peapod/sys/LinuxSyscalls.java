@@ -12,6 +12,8 @@ public final class LinuxSyscalls implements Syscalls {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 02000000;
     private static final int STATFS_SIZE = 120;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
     private static volatile LinuxSyscalls instance;
 
@@ -101,6 +103,21 @@ public final class LinuxSyscalls implements Syscalls {
     public void lchown(String path, int uid, int gid) {
         if (libc.lchown(path, uid, gid) != 0) {
             throw failure("lchown", path, uid, gid);
+        }
+    }
+
+    @Override
+    public void chmod(String path, int mode) {
+        if (libc.chmod(path, mode) != 0) {
+            throw failure("chmod", path, "0" + Integer.toOctalString(mode));
+        }
+    }
+
+    @Override
+    public void lutimes(String path, long atimeSeconds, long atimeNanos, long mtimeSeconds, long mtimeNanos) {
+        long[] times = {atimeSeconds, atimeNanos, mtimeSeconds, mtimeNanos};
+        if (libc.utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw failure("utimensat", "AT_FDCWD", path, mtimeSeconds, "AT_SYMLINK_NOFOLLOW");
         }
     }
 

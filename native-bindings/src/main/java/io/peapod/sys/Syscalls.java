@@ -48,6 +48,16 @@ public interface Syscalls {
 
     StatFs statfs(String path);
 
+    /** chmod(2) with all twelve mode bits (setuid, setgid, sticky included); follows a final symlink. */
+    default void chmod(String path, int mode) {
+        throw new UnsupportedOperationException("chmod is not implemented by " + getClass().getName());
+    }
+
+    /** utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW): sets times without opening the file. */
+    default void lutimes(String path, long atimeSeconds, long atimeNanos, long mtimeSeconds, long mtimeNanos) {
+        throw new UnsupportedOperationException("lutimes is not implemented by " + getClass().getName());
+    }
+
     void kill(int pid, int signal);
 
     /** Opens a pidfd for {@code pid}. The caller closes it with {@link #close(int)}. */
