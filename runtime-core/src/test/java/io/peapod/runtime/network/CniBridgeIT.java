@@ -250,9 +250,14 @@ class CniBridgeIT {
         assertTrue(Sh.ok("iptables-save", "-t", "nat").contains(a.sandboxId()), "portmap rules name the sandbox");
 
         cni.tearDown(a);
+        // b's namespace goes first, as after a crash: DEL still releases what b held
+        pinner.unpin(b.netns());
         cni.tearDown(b);
         cni.tearDown(a);
 
+        for (int i = 0; i < 50 && !bridgePorts().isEmpty(); i++) {
+            Thread.sleep(50); // a veth whose peer's namespace died goes asynchronously
+        }
         assertEquals(List.of(), bridgePorts(), "no veth left on the bridge");
         assertEquals(List.of(), ipamAllocations(), "no address left allocated");
         assertEquals(null, httpGet("127.0.0.1", hostPort, "/index.html"), "the hostPort is closed");
@@ -262,7 +267,6 @@ class CniBridgeIT {
         assertTrue(Files.notExists(tmp.resolve("cache/" + a.sandboxId() + "-eth0.json")));
 
         pinner.unpin(a.netns());
-        pinner.unpin(b.netns());
         assertFalse(Sh.mountinfo().contains(a.netns().toString()));
         assertFalse(Sh.mountinfo().contains(b.netns().toString()));
     }
