@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * ends. The bind mount keeps the namespace alive until {@link #unpin(Path)}.
  *
  * <p>Each run directory is made a mount point with shared propagation (a bind mount of
- * itself, as iproute2 does), so that an unpin also unmounts the copies that mount
- * namespaces created meanwhile received; otherwise a copy would keep the namespace alive.
+ * itself, as iproute2 does), so that pins made later also appear in mount namespaces
+ * that were copied from this one meanwhile with propagation kept (a containerized agent,
+ * a CNI plugin in its own mount namespace). An unpin unmounts and deletes the pin file;
+ * deleting a mount point makes the kernel detach its copies in every other mount
+ * namespace, so no copy keeps an unpinned namespace alive.
  *
  * <p>A new network namespace gets {@code lo} up by an ioctl from the pinning thread,
  * which is inside the new namespace anyway: no {@code ip} process, no CNI.

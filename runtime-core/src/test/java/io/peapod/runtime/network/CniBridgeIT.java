@@ -166,10 +166,14 @@ class CniBridgeIT {
     }
 
     private PodNetworkRequest pod(String name, List<PortMapping> ports) {
+        return pod(name, ports, null);
+    }
+
+    private PodNetworkRequest pod(String name, List<PortMapping> ports, Bandwidth bandwidth) {
         String id = "sb" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         Path netns = pinner.pin(NamespaceType.NET, id);
         PodNetworkRequest r = new PodNetworkRequest(id, name, "default", UUID.randomUUID().toString(), netns, ports,
-                null, null);
+                bandwidth, null);
         attached.add(r);
         return r;
     }
@@ -246,9 +250,14 @@ class CniBridgeIT {
         assertTrue(Sh.ok("iptables-save", "-t", "nat").contains(a.sandboxId()), "portmap rules name the sandbox");
 
         cni.tearDown(a);
+        // b's namespace goes first, as after a crash: DEL still releases what b held
+        pinner.unpin(b.netns());
         cni.tearDown(b);
         cni.tearDown(a);
 
+        for (int i = 0; i < 50 && !bridgePorts().isEmpty(); i++) {
+            Thread.sleep(50); // a veth whose peer's namespace died goes asynchronously
+        }
         assertEquals(List.of(), bridgePorts(), "no veth left on the bridge");
         assertEquals(List.of(), ipamAllocations(), "no address left allocated");
         assertEquals(null, httpGet("127.0.0.1", hostPort, "/index.html"), "the hostPort is closed");
@@ -258,7 +267,6 @@ class CniBridgeIT {
         assertTrue(Files.notExists(tmp.resolve("cache/" + a.sandboxId() + "-eth0.json")));
 
         pinner.unpin(a.netns());
-        pinner.unpin(b.netns());
         assertFalse(Sh.mountinfo().contains(a.netns().toString()));
         assertFalse(Sh.mountinfo().contains(b.netns().toString()));
     }
@@ -325,5 +333,26 @@ class CniBridgeIT {
         plugin.tearDown(b);
         assertEquals(List.of(), bridgePorts());
         assertEquals(List.of(), ipamAllocations());
+    }
+
+    @Test
+    void bandwidthReachesTheBandwidthPluginAndGoesWithTearDown() throws IOException {
+        assumeTrue(Files.isExecutable(PLUGINS.resolve("bandwidth")), "needs " + PLUGINS.resolve("bandwidth"));
+        assumeTrue(Sh.run("tc", "-V").exit() == 0, "needs tc (iproute2)");
+        conflist(bridgePlugin(), "{\"type\":\"bandwidth\",\"capabilities\":{\"bandwidth\":true}}");
+        PodNetworkRequest a = pod("a", List.of(), new Bandwidth(8_000_000, 16_000_000, 4_000_000, 8_000_000));
+        PodNetworkStatus status = cni.setUp(a);
+        String hostVeth = status.interfaces().stream().filter(i -> i.sandbox() == null && !i.name().equals(bridge))
+                .findFirst().orElseThrow().name();
+        String qdisc = Sh.ok("tc", "qdisc", "show", "dev", hostVeth);
+        assertTrue(qdisc.contains("tbf") && qdisc.contains("rate 8Mbit"), "ingress shaped on the host veth: " + qdisc);
+        String ifb = status.interfaces().stream().map(PodNetworkStatus.Interface::name)
+                .filter(n -> n.startsWith("bwp")).findFirst().orElse(null);
+        assertTrue(ifb != null && Sh.ok("tc", "qdisc", "show", "dev", ifb).contains("rate 4Mbit"),
+                "egress shaped on the ifb device " + status.interfaces());
+
+        cni.tearDown(a);
+        assertFalse(Sh.run("ip", "link", "show", ifb).exit() == 0, "the ifb device is gone");
+        assertEquals(List.of(), bridgePorts());
     }
 }

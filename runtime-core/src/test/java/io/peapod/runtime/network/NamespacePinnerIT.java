@@ -217,4 +217,38 @@ class NamespacePinnerIT {
         }
         assertFalse(Sh.mountinfo().contains(tmp.resolve("state/netns/par-").toString()));
     }
+
+    @Test
+    void otherMountNamespacesSeeLaterPinsAndLoseUnpinnedOnes() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs /usr/bin/unshare");
+        Path early = pinner.pin(NamespaceType.NET, "pod-early");
+        // a mount namespace made now, sharing mount propagation as a containerized agent's would
+        Process holder = new ProcessBuilder("/usr/bin/unshare", "--mount", "--propagation", "unchanged",
+                "/bin/busybox", "sleep", "30").start();
+        try {
+            Path mountinfo = Path.of("/proc/" + holder.pid() + "/mountinfo");
+            boolean copied = false;
+            for (int i = 0; i < 100 && !copied; i++) {
+                String theirs = Files.readString(mountinfo);
+                copied = !theirs.equals(Sh.mountinfo()) && theirs.contains(early.toString());
+                if (!copied) {
+                    Thread.sleep(20);
+                }
+            }
+            assertTrue(copied, "the new mount namespace holds a copy of the early pin");
+
+            Path late = pinner.pin(NamespaceType.NET, "pod-late");
+            assertTrue(Files.readString(mountinfo).contains(late.toString()),
+                    "a pin made later propagates into the other mount namespace");
+
+            pinner.unpin(early);
+            pinner.unpin(late);
+            String theirs = Files.readString(mountinfo);
+            assertFalse(theirs.contains(early.toString()) || theirs.contains(late.toString()),
+                    "no copy keeps an unpinned namespace alive:\n" + theirs);
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }
