@@ -54,6 +54,18 @@ final class CreateContainer {
         return fd == 0 ? Redirect.from(new java.io.File("/dev/null")) : Redirect.DISCARD;
     }
 
+    /** Longest path a Unix socket can be bound at (sun_path is 108 bytes with its NUL). */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    /** The monitor's sockets live in the state directory: a root too deep cannot hold them. */
+    private static void checkSocketPath(Path dir) {
+        String longest = dir.toAbsolutePath().resolve("attach.sock").toString();
+        if (longest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            throw new InvalidArgumentException("state directory " + dir + " is too long for the monitor's sockets ("
+                    + longest.length() + " bytes, at most " + MAX_SOCKET_PATH + "): use a shorter state root");
+        }
+    }
+
     private static boolean hasHooks(Spec spec) {
         Hooks h = spec.hooks;
         return h != null && java.util.stream.Stream.of(h.prestart, h.createRuntime, h.createContainer,
@@ -66,6 +78,7 @@ final class CreateContainer {
             throw new InvalidArgumentException("container " + id + ": OCI hooks are not supported by peapod yet");
         }
         Path rootfs = bundleDir.resolve(spec.root.path).normalize();
+        checkSocketPath(ctx.store().directoryOf(id));
         try (Undo undo = new Undo()) {
             Path dir = ctx.store().reserve(id);
             undo.push(() -> ctx.store().remove(id));

@@ -18,6 +18,7 @@ import io.peapod.runtime.spec.LinuxPids;
 import io.peapod.runtime.spec.Seccomp;
 import io.peapod.runtime.spec.SeccompSyscall;
 import io.peapod.runtime.testing.BusyboxBundle;
+import io.peapod.runtime.testing.ShortTempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Containers for real: namespaces, pivot_root, cgroups, exit codes, supervision. Needs root. */
 class ContainerRuntimeIT {
-    @TempDir
+    /** Short on purpose: the monitors' socket paths must fit in 107 bytes. */
+    @TempDir(factory = ShortTempDir.class)
     Path tmp;
 
     private ContainerRuntime runtime;

@@ -29,12 +29,13 @@ public final class BusyboxBundle {
         return Files.isExecutable(BUSYBOX);
     }
 
-    /** A bundle at {@code dir} with the default spec (runc spec's), no terminal, running {@code args}. */
+    /** A bundle at {@code dir} with the default spec (runc spec's) but a writable root and no terminal, running {@code args}. */
     public static BusyboxBundle create(Path dir, String... args) throws IOException {
         Path rootfs = dir.resolve("rootfs");
         populateRootfs(rootfs);
         Spec spec = DefaultSpec.create(false);
         spec.process.terminal = false;
+        spec.root.readonly = false;
         spec.process.args = new ArrayList<>(List.of(args));
         BusyboxBundle b = new BusyboxBundle(dir, spec);
         b.save();
