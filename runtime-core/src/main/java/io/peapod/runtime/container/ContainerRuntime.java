@@ -28,7 +28,16 @@ public final class ContainerRuntime {
 
     /** Create from a spec built in memory (CRI, pod manifests); relative paths resolve against {@code bundle}. */
     public ContainerRecord create(String id, Spec spec, Path bundle, CreateOptions options) {
-        return new CreateContainer(ctx).execute(id, spec, bundle.toAbsolutePath().normalize(), options);
+        return create(id, spec, bundle, options, List.of());
+    }
+
+    /**
+     * Create with a root filesystem made of {@code rootfsMounts} (an image's overlay, from the
+     * snapshotter), mounted on the spec's root path inside the container's mount namespace.
+     */
+    public ContainerRecord create(String id, Spec spec, Path bundle, CreateOptions options,
+                                  List<io.peapod.image.snapshot.Mount> rootfsMounts) {
+        return new CreateContainer(ctx).execute(id, spec, bundle.toAbsolutePath().normalize(), options, rootfsMounts);
     }
 
     public ContainerRecord start(String id) {

@@ -42,7 +42,7 @@ final class CreateContainer {
             throw new InvalidArgumentException("bundle " + bundleDir + ": no config.json");
         }
         Spec spec = SpecIO.read(config);
-        return execute(id, spec, bundleDir, options);
+        return execute(id, spec, bundleDir, options, List.of());
     }
 
     /** The helper's own stdio: the caller's where the container inherits it ("-"), else nothing. */
@@ -72,7 +72,8 @@ final class CreateContainer {
                 h.startContainer, h.poststart, h.poststop).anyMatch(l -> l != null && !l.isEmpty());
     }
 
-    ContainerRecord execute(String id, Spec spec, Path bundleDir, CreateOptions options) {
+    ContainerRecord execute(String id, Spec spec, Path bundleDir, CreateOptions options,
+                            List<io.peapod.image.snapshot.Mount> rootfsMounts) {
         SpecValidator.validate(spec, bundleDir);
         if (hasHooks(spec)) {
             throw new InvalidArgumentException("container " + id + ": OCI hooks are not supported by peapod yet");
@@ -102,7 +103,7 @@ final class CreateContainer {
 
             SpecToPlan translator = new SpecToPlan(ctx.limits());
             List<Path> procs = cgroup.procsFiles();
-            Plan plan = translator.translate(id, spec, rootfs, bundleDir, dir, procs, options);
+            Plan plan = translator.translate(id, spec, rootfs, bundleDir, dir, procs, options, rootfsMounts);
             for (String warning : translator.warnings()) {
                 LOG.warn("container {}: {}", id, warning);
             }

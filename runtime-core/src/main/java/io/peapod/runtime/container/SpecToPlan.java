@@ -60,6 +60,16 @@ public final class SpecToPlan {
      */
     public Plan translate(String id, Spec spec, Path rootfs, Path bundle, Path stateDir, List<Path> cgroupProcs,
                           CreateOptions options) {
+        return translate(id, spec, rootfs, bundle, stateDir, cgroupProcs, options, List.of());
+    }
+
+    /**
+     * @param rootfsMounts mounts that make up the root filesystem (an image's overlay from the
+     *                     snapshotter), performed on {@code rootfs} inside the container's own
+     *                     mount namespace, so that the host never sees them and nothing can leak
+     */
+    public Plan translate(String id, Spec spec, Path rootfs, Path bundle, Path stateDir, List<Path> cgroupProcs,
+                          CreateOptions options, List<io.peapod.image.snapshot.Mount> rootfsMounts) {
         Plan plan = new Plan();
         plan.op("ID", id);
         plan.op("STATE_DIR", stateDir.toString());
@@ -76,7 +86,7 @@ public final class SpecToPlan {
 
         LinuxNamespace mountNs = spec.linux().namespace(LinuxNamespace.MOUNT);
         if (mountNs != null && mountNs.path == null) {
-            rootfs(plan, spec, rootfs, bundle, cgroupProcs, options);
+            rootfs(plan, spec, rootfs, bundle, cgroupProcs, options, rootfsMounts);
         }
         kernelSettings(plan, spec);
         process(plan, spec);
@@ -148,9 +158,16 @@ public final class SpecToPlan {
     }
 
     private void rootfs(Plan plan, Spec spec, Path rootfs, Path bundle, List<Path> cgroupProcs,
-                        CreateOptions options) {
+                        CreateOptions options, List<io.peapod.image.snapshot.Mount> rootfsMounts) {
         plan.op("ROOTFS", rootfs.toString());
         plan.op("PROPAGATION", Long.toString(Syscalls.MS_REC | Syscalls.MS_SLAVE));
+        for (io.peapod.image.snapshot.Mount m : rootfsMounts) {
+            if (m.workingDirectory() != null) {
+                // lowerdir paths are relative to it: the kernel's one-page limit on mount data
+                plan.op("CHDIR", m.workingDirectory().toString());
+            }
+            plan.op("MOUNT_HOST", m.source(), rootfs.toString(), m.type(), "0", m.data().isEmpty() ? "-" : m.data());
+        }
         plan.op("MOUNT_HOST", rootfs.toString(), rootfs.toString(), "-",
                 Long.toString(Syscalls.MS_BIND | Syscalls.MS_REC), "-");
         boolean userNs = spec.linux().hasNamespace(LinuxNamespace.USER);

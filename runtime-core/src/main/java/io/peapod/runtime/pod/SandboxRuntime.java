@@ -97,6 +97,12 @@ public final class SandboxRuntime {
      */
     public ContainerRecord createContainer(String sandboxId, String containerId, Spec spec, Path bundle,
                                            CreateOptions options) {
+        return createContainer(sandboxId, containerId, spec, bundle, options, List.of());
+    }
+
+    /** As {@link #createContainer(String, String, Spec, Path, CreateOptions)}, with an image's rootfs mounts. */
+    public ContainerRecord createContainer(String sandboxId, String containerId, Spec spec, Path bundle,
+                                           CreateOptions options, List<io.peapod.image.snapshot.Mount> rootfsMounts) {
         synchronized (ctx.lock(sandboxId)) {
             SandboxRecord pod = status(sandboxId);
             if (!pod.state().acceptsContainers()) {
@@ -118,7 +124,7 @@ public final class SandboxRuntime {
             if (spec.linux().cgroupsPath == null || spec.linux().cgroupsPath.isEmpty()) {
                 spec.linux().cgroupsPath = pod.cgroupParent() + "/" + containerId;
             }
-            return ctx.containers().create(containerId, spec, bundle, options);
+            return ctx.containers().create(containerId, spec, bundle, options, rootfsMounts);
         }
     }
 

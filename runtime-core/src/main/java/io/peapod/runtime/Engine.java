@@ -1,0 +1,209 @@
+package io.peapod.runtime;
+
+import io.peapod.helper.Helper;
+import io.peapod.image.Image;
+import io.peapod.image.ImageService;
+import io.peapod.image.snapshot.Mount;
+import io.peapod.runtime.cgroup.CgroupManagers;
+import io.peapod.runtime.container.ContainerRecord;
+import io.peapod.runtime.container.ContainerRuntime;
+import io.peapod.runtime.container.CreateOptions;
+import io.peapod.runtime.container.FileStateStore;
+import io.peapod.runtime.container.HostLimits;
+import io.peapod.runtime.container.RuntimeContext;
+import io.peapod.runtime.errors.FailedPreconditionException;
+import io.peapod.runtime.errors.NotFoundException;
+import io.peapod.runtime.network.CniNetworkPlugin;
+import io.peapod.runtime.network.CniOrLoopbackNetworkPlugin;
+import io.peapod.runtime.network.LoopbackNetworkPlugin;
+import io.peapod.runtime.network.NamespacePinner;
+import io.peapod.runtime.network.NetworkPlugin;
+import io.peapod.runtime.pod.PodContext;
+import io.peapod.runtime.pod.SandboxRuntime;
+import io.peapod.runtime.spec.Root;
+import io.peapod.runtime.spec.Spec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The whole runtime on one machine: images, pod sandboxes and containers over one pair
+ * of state directories. The daemon holds one; without a daemon, each command line
+ * invocation holds one for its duration. Only one engine may own a root at a time: the
+ * root's lock file says who does.
+ */
+public final class Engine implements AutoCloseable {
+    /** Annotation on containers made from an image: the image id (config digest). */
+    public static final String IMAGE_ID = "io.peapod.image-id";
+    /** Annotation on containers made from an image: the name it was asked for by. */
+    public static final String IMAGE_NAME = "io.peapod.image-name";
+
+    private final EngineConfig config;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+    private final ContainerRuntime containers;
+    private final ImageService images;
+    private final SandboxRuntime pods;
+    private final NetworkPlugin network;
+
+    private Engine(EngineConfig config, FileChannel lockFile, FileLock lock) {
+        this.config = config;
+        this.lockFile = lockFile;
+        this.lock = lock;
+        Helper helper = new Helper();
+        this.containers = new ContainerRuntime(new RuntimeContext(
+                new FileStateStore(config.state().resolve("containers"), false), helper, CgroupManagers::forPath,
+                HostLimits.current(), config.cgroupParent()));
+        this.images = ImageService.open(config.root(), config.registries(), this::imageInUse);
+        NamespacePinner pinner = new NamespacePinner(config.state());
+        this.network = new CniOrLoopbackNetworkPlugin(new CniNetworkPlugin(config.cni()),
+                new LoopbackNetworkPlugin(pinner));
+        this.pods = new SandboxRuntime(new PodContext(containers, pinner, network, config.state().resolve("pods"),
+                helper.binary(), CgroupManagers::forPath, config.cgroupParent()));
+    }
+
+    /**
+     * Opens the engine over {@code config}'s directories, taking the root's lock.
+     *
+     * @throws FailedPreconditionException when another process (a daemon) owns the root
+     */
+    public static Engine open(EngineConfig config) {
+        try {
+            Files.createDirectories(config.root());
+            Files.createDirectories(config.state());
+            FileChannel ch = FileChannel.open(config.root().resolve("lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                ch.close();
+                throw new FailedPreconditionException("peapod root " + config.root()
+                        + " is in use by another peapod process (a daemon?): talk to it or stop it");
+            }
+            return new Engine(config, ch, lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open peapod root " + config.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public ContainerRuntime containers() {
+        return containers;
+    }
+
+    public ImageService images() {
+        return images;
+    }
+
+    public SandboxRuntime pods() {
+        return pods;
+    }
+
+    public NetworkPlugin network() {
+        return network;
+    }
+
+    /** A container's bundle directory under the persistent root: its rootfs mount point lives there. */
+    public Path bundleOf(String containerId) {
+        return config.root().resolve("containers").resolve(containerId);
+    }
+
+    /**
+     * Creates a container whose root filesystem is {@code imageRef}'s layers with a writable
+     * layer of its own. {@code spec}'s root is set to the bundle's mount point; with
+     * {@code sandboxId} the container joins that pod (the spec must already name the pod's
+     * namespaces, e.g. through {@code PodSpecs.joinPod}).
+     */
+    public ContainerRecord createFromImage(String containerId, String imageRef, Spec spec, String sandboxId,
+                                           CreateOptions options) {
+        Image image = images.inspect(imageRef);
+        Path bundle = bundleOf(containerId);
+        try {
+            Files.createDirectories(bundle.resolve("rootfs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create bundle of container " + containerId, e);
+        }
+        boolean done = false;
+        try {
+            List<Mount> mounts = images.rootfsMounts(image.id().toString(), containerId);
+            spec.root = new Root("rootfs", spec.root != null && Boolean.TRUE.equals(spec.root.readonly));
+            if (spec.annotations == null) {
+                spec.annotations = new LinkedHashMap<>();
+            }
+            spec.annotations.put(IMAGE_ID, image.id().toString());
+            spec.annotations.put(IMAGE_NAME, imageRef);
+            ContainerRecord r = sandboxId == null
+                    ? containers.create(containerId, spec, bundle, options, mounts)
+                    : pods.createContainer(sandboxId, containerId, spec, bundle, options, mounts);
+            done = true;
+            return r;
+        } finally {
+            if (!done) {
+                images.removeContainerSnapshot(containerId);
+                deleteQuietly(bundle);
+            }
+        }
+    }
+
+    /** Deletes a container with its writable layer and bundle directory. */
+    public void removeContainer(String containerId, boolean force) {
+        containers.delete(containerId, force);
+        images.removeContainerSnapshot(containerId);
+        deleteQuietly(bundleOf(containerId));
+    }
+
+    private boolean imageInUse(String imageId) {
+        for (ContainerRecord c : containers.list()) {
+            if (c.annotations() != null && imageId.equals(c.annotations().get(IMAGE_ID))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockFile.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release the lock of " + config.root(), e);
+        }
+    }
+
+    /** The record of a container, or a not-found error naming it. */
+    public ContainerRecord container(String id) {
+        try {
+            return containers.state(id);
+        } catch (NotFoundException e) {
+            throw new NotFoundException("container " + id + " does not exist");
+        }
+    }
+}
