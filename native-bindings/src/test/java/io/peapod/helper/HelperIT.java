@@ -275,6 +275,19 @@ class HelperIT {
         }
         assertFalse(Files.exists(state.resolve("ctl.sock")));
         assertFalse(Files.exists(state.resolve("monitor.pid")));
+
+        // Without a monitor the helper itself reaps both stages.
+        Path bare = fx.stateDir("badmount-bare");
+        Plan plain = new Plan().monitor(false).newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT)
+                .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
+                .mount("none", "/mnt", "nosuchfs", 0, null, false).args("/bin/true");
+        HelperException b = assertThrows(HelperException.class, () -> fx.create(bare, plain));
+        assertEquals("MOUNT", b.step());
+        String barePlan = bare.resolve("plan").toString();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            assertEquals(List.of(), procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> read(p.resolve("cmdline")).contains(barePlan)).toList());
+        }
     }
 
     @Test
