@@ -86,13 +86,9 @@ final class HelperFixture implements AutoCloseable {
     Created create(Path state, Plan plan) {
         Path file = state.resolve("plan");
         plan.write(file);
-        try {
-            Created c = helper.create(file);
-            track(c);
-            return c;
-        } catch (HelperException e) {
-            throw e;
-        }
+        Created c = helper.create(file);
+        track(c);
+        return c;
     }
 
     void track(Created c) {
