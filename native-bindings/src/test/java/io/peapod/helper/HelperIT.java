@@ -436,4 +436,27 @@ class HelperIT {
         assertEquals(4, awaitExit(state).exitCode());
         assertTrue(alive(c.pid()), "the container itself keeps running");
     }
+
+    @Test
+    void pauseAsPidOneReapsOrphansAndStopsOnSigterm() throws Exception {
+        Files.copy(fx.helper.binary(), fx.rootfs.resolve("bin/pause"));
+        Path state = fx.stateDir("pause");
+        Created c = fx.create(state, fx.container(state).pivotRoot().args("/bin/pause", "pause"));
+        // An exec'd shell leaves an orphan behind; it is re-parented to PID 1 (pause) of the namespace.
+        Path plan = fx.dir.resolve("orphan-plan");
+        new Plan().monitor(false)
+                .joinNamespace(Plan.Namespace.PID, Path.of("/proc/" + c.pid() + "/ns/pid"))
+                .joinNamespace(Plan.Namespace.MNT, Path.of("/proc/" + c.pid() + "/ns/mnt"))
+                .args("/bin/sh", "-c", "/bin/sleep 0.2 & exit 0").write(plan);
+        assertEquals(0, fx.helper.execAndWait(plan, Redirect.from(new File("/dev/null")), Redirect.DISCARD,
+                Redirect.DISCARD));
+        // The orphan sleeps 0.2 s, exits and must not stay a zombie under pause.
+        Thread.sleep(300);
+        await(() -> ProcessHandle.of(c.pid()).orElseThrow().children().findAny().isEmpty(),
+                "pause reaps its orphan");
+        new ProcessBuilder("kill", "-TERM", Integer.toString(c.pid())).start().waitFor();
+        ExitStatus s = awaitExit(state);
+        assertEquals(0, s.exitCode());
+        assertFalse(s.signaled());
+    }
 }
