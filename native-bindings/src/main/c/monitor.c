@@ -255,8 +255,10 @@ static void loop(struct mon *m)
             pump(m, &m->io.err, 2);
         if (pf[5].revents)
             pump(m, &m->io.master, 1);
+        /* Output relay may have dropped clients (the array was compacted):
+         * only serve slots that still hold the polled fd. */
         for (int i = n - 1; i >= 6; i--)
-            if (pf[i].revents)
+            if (pf[i].revents && i - 6 < m->nclients && m->clients[i - 6] == pf[i].fd)
                 to_stdin(m, i - 6);
     }
 }
