@@ -22,7 +22,7 @@ import io.peapod.sys.Syscalls;
  */
 final class HelperFixture implements AutoCloseable {
     static final String[] APPLETS = {"sh", "echo", "cat", "hostname", "sleep", "id", "ls", "touch",
-        "readlink", "printf", "tty", "stty", "wc", "grep", "true", "test", "["};
+        "readlink", "printf", "tty", "stty", "wc", "grep", "true", "test", "[", "pwd"};
 
     final Path dir;
     final Path rootfs;

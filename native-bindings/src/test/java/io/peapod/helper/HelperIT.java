@@ -459,4 +459,43 @@ class HelperIT {
         assertEquals(0, s.exitCode());
         assertFalse(s.signaled());
     }
+
+    @Test
+    void initStepsInPlanOrder() throws Exception {
+        Path state = fx.stateDir("steps");
+        long nosuidNodev = Syscalls.MS_NOSUID | Syscalls.MS_NODEV;
+        Plan plan = fx.container(state)
+                .mount("tmpfs", "/dev", "tmpfs", Syscalls.MS_NOSUID, "mode=755,size=64k", false)
+                .mknod("/dev/null", 0020666, 1, 3, 0, 0)
+                .symlink("/proc/self/fd", "/dev/fd")
+                .mount("tmpfs", "/work/dir", "tmpfs", nosuidNodev, "size=64k", false)
+                .mount(fx.rootfs.resolve("bin/busybox").toString(), "/etc/hostfile", null,
+                        Syscalls.MS_BIND | Syscalls.MS_RDONLY, null, true)
+                .pivotRoot()
+                .sysctl("net.ipv4.ip_forward", "1")
+                .mask("/proc/uptime").mask("/proc/bus").mask("/proc/nosuchpath")
+                .readonly("/proc/sys")
+                .hostname("box").domainname("example.org")
+                .rlimit(7, 1024, 2048)
+                .setgroups(10, 20).setgid(1000).setuid(1000)
+                .caps(0, 0, 0).noNewPrivs().umask(027).chdir("/work/dir")
+                .env("PATH=/bin").pathSearch("/bin")
+                .args("sh", "-c", "id; ulimit -n; ulimit -Hn; cat /proc/sys/net/ipv4/ip_forward; "
+                        + "(echo 0 > /proc/sys/net/ipv4/ip_forward) 2>/dev/null || echo sys-ro; "
+                        + "ls -ln /dev/null; readlink /dev/fd; cat /proc/uptime | wc -c; ls /proc/bus | wc -l; pwd; umask; "
+                        + "cat /proc/sys/kernel/domainname; grep -E '^(CapEff|NoNewPrivs)' /proc/self/status; "
+                        + "(echo x > /etc/hostfile) 2>/dev/null || echo bind-ro");
+        fx.create(state, plan);
+        assertEquals(0, awaitExit(state).exitCode(), lines(state.resolve("log")).toString());
+        List<String> out = logText(state.resolve("log")).stream().map(String::strip).toList();
+        assertEquals("uid=1000 gid=1000 groups=10,20", out.get(0));
+        assertEquals(List.of("1024", "2048", "1", "sys-ro"), out.subList(1, 5));
+        assertTrue(out.get(5).matches("crw-rw-rw-\\s+1 0\\s+0\\s+1,\\s+3 .* /dev/null"), out.get(5));
+        assertEquals(List.of("/proc/self/fd", "0", "0", "/work/dir", "0027", "example.org"), out.subList(6, 12));
+        assertTrue(out.get(12).matches("CapEff:\\s+0+"), out.get(12));
+        assertTrue(out.get(13).matches("NoNewPrivs:\\s+1"), out.get(13));
+        assertEquals("bind-ro", out.get(14));
+        assertTrue(Files.isDirectory(fx.rootfs.resolve("work/dir")), "missing MOUNT components were created");
+        assertTrue(Files.isRegularFile(fx.rootfs.resolve("etc/hostfile")), "kind file created a file");
+    }
 }
