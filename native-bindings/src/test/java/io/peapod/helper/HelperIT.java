@@ -498,4 +498,24 @@ class HelperIT {
         assertTrue(Files.isDirectory(fx.rootfs.resolve("work/dir")), "missing MOUNT components were created");
         assertTrue(Files.isRegularFile(fx.rootfs.resolve("etc/hostfile")), "kind file created a file");
     }
+
+    @Test
+    void chrootAmbientCapabilitiesAndOomScore() throws Exception {
+        Path state = fx.stateDir("chroot");
+        long netBind = 1L << 10;
+        Plan plan = fx.container(state).chroot()
+                .oomScoreAdj(500)
+                .capBounding(netBind | 1L << 6 | 1L << 7 | 1L << 8)
+                .keepCaps().setgid(1000).setuid(1000)
+                .caps(netBind, netBind, netBind).capAmbient(netBind)
+                .env("PATH=/bin").pathSearch("/bin")
+                .args("sh", "-c", "ls /; cat /proc/self/oom_score_adj; id -u; "
+                        + "grep -E '^Cap(Eff|Prm|Amb|Bnd)' /proc/self/status");
+        fx.create(state, plan);
+        assertEquals(0, awaitExit(state).exitCode(), lines(state.resolve("log")).toString());
+        List<String> out = logText(state.resolve("log")).stream().map(s -> s.replaceAll("\\s+", " ")).toList();
+        assertEquals(List.of("bin", "etc", "proc", "500", "1000",
+                "CapPrm: 0000000000000400", "CapEff: 0000000000000400", "CapBnd: 00000000000005c0",
+                "CapAmb: 0000000000000400"), out);
+    }
 }
