@@ -189,27 +189,25 @@ static void reap(struct mon *m)
         }
 }
 
+/* Reads what the fd still holds without waiting for more. */
+static void drain(struct mon *m, int *fd, int stream)
+{
+    while (*fd >= 0 && pump(m, fd, stream) && *fd >= 0) {
+        struct pollfd pf = {*fd, POLLIN, 0};
+        if (poll(&pf, 1, 0) <= 0)
+            break;
+    }
+}
+
 static void finish(struct mon *m)
 {
     char path[PATH_MAX], buf[64];
     struct perr e;
     int n;
 
-    while (m->io.out >= 0 && pump(m, &m->io.out, 1) && m->io.out >= 0) {
-        struct pollfd pf = {m->io.out, POLLIN, 0};
-        if (poll(&pf, 1, 0) <= 0)
-            break;
-    }
-    while (m->io.err >= 0 && pump(m, &m->io.err, 2) && m->io.err >= 0) {
-        struct pollfd pf = {m->io.err, POLLIN, 0};
-        if (poll(&pf, 1, 0) <= 0)
-            break;
-    }
-    while (m->io.master >= 0 && pump(m, &m->io.master, 1) && m->io.master >= 0) {
-        struct pollfd pf = {m->io.master, POLLIN, 0};
-        if (poll(&pf, 1, 0) <= 0)
-            break;
-    }
+    drain(m, &m->io.out, 1);
+    drain(m, &m->io.err, 2);
+    drain(m, &m->io.master, 1);
     n = snprintf(buf, sizeof buf, "status %d\nfinished %lld\n", m->status, (long long)now_nanos());
     snprintf(path, sizeof path, "%s/exit", m->p->state_dir);
     atomic_write("EXIT", path, buf, (size_t)n, &e);

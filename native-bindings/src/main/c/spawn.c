@@ -259,6 +259,11 @@ int spawn(const struct plan *p, struct stdio_set *io, struct spawned *out, struc
 fail:
     kill_reap(pid1, pid2);
     close(sv[0]);
+    if (p->start_wait && !p->monitor) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/exec.fifo", p->state_dir);
+        unlink(path);
+    }
     return -1;
 fail_early:
     close(sv[0]);
