@@ -151,6 +151,7 @@ class HelperIT {
         assertEquals(9, k.signal());
         await(() -> !alive(c.monitorPid()), "monitor exits after the container");
         assertFalse(Files.exists(killed.resolve("ctl.sock")), "ctl.sock removed");
+        assertEquals(new MonitorState(false, 0), MonitorClient.state(killed));
     }
 
     @Test
