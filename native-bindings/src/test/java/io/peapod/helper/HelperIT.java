@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 import io.peapod.sys.Syscalls;
 
 /** The helper against the real kernel, with hand-written plans and a busybox rootfs. */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HelperIT {
     private static final Logger LOG = LoggerFactory.getLogger(HelperIT.class);
     private static final Pattern CRI = Pattern.compile(
@@ -518,5 +518,36 @@ class HelperIT {
         assertEquals(List.of("bin", "etc", "proc", "500", "1000",
                 "CapPrm: 0000000000000400", "CapEff: 0000000000000400", "CapBnd: 00000000000005c0",
                 "CapAmb: 0000000000000400"), out);
+    }
+
+    @Test
+    void consoleSocketReceivesThePtyMaster() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue(Files.isExecutable(python), "receiving SCM_RIGHTS needs a helper outside the JDK: python3");
+        Path state = fx.stateDir("console");
+        Path socket = state.resolve("console.sock");
+        String receiver = String.join("\n",
+                "import socket, os, sys",
+                "s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)",
+                "print('listening', flush=True)",
+                "c, _ = s.accept()",
+                "msg, fds, flags, addr = socket.recv_fds(c, 1, 1)",
+                "out = b''",
+                "while b'on-console' not in out:",
+                "    out += os.read(fds[0], 100)",
+                "print(out.decode().strip(), flush=True)");
+        Process py = new ProcessBuilder(python.toString(), "-c", receiver, socket.toString())
+                .redirectError(Redirect.DISCARD).start();
+        fx.track((int) py.pid());
+        var stdout = new java.io.BufferedReader(new java.io.InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("listening", stdout.readLine());
+        Plan plan = new Plan().stateDir(state).monitor(false).tty().consoleSocket(socket)
+                .newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT)
+                .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
+                .mountHost(fx.rootfs.toString(), fx.rootfs, null, Syscalls.MS_BIND | Syscalls.MS_REC, null)
+                .mount("proc", "/proc", "proc", 0, null, false);
+        fx.create(state, run(plan, "[ -t 1 ] && echo on-console; sleep 30"));
+        assertEquals("on-console", stdout.readLine());
+        assertTrue(py.waitFor(5, TimeUnit.SECONDS));
     }
 }
