@@ -75,7 +75,7 @@ static void relay(struct mon *m, int stream, const char *buf, size_t n)
     unsigned char head[5] = {(unsigned char)stream, (unsigned char)n, (unsigned char)(n >> 8),
                              (unsigned char)(n >> 16), (unsigned char)(n >> 24)};
 
-    log_write(&m->log, stream == 1 ? "stdout" : "stderr", buf, n);
+    log_write(&m->log, stream, buf, n);
     for (int i = 0; i < m->nclients; i++) {
         if (send(m->clients[i], head, 5, MSG_NOSIGNAL | MSG_MORE) != 5 ||
             send(m->clients[i], buf, n, MSG_NOSIGNAL) != (ssize_t)n)
@@ -97,6 +97,7 @@ static int pump(struct mon *m, int *fd, int stream)
         return 1;
     close(*fd);             /* EOF, or EIO from a pty whose slave is gone */
     *fd = -1;
+    log_flush(&m->log, stream);
     return 0;
 }
 
@@ -208,6 +209,8 @@ static void finish(struct mon *m)
     drain(m, &m->io.out, 1);
     drain(m, &m->io.err, 2);
     drain(m, &m->io.master, 1);
+    log_flush(&m->log, 1);
+    log_flush(&m->log, 2);
     n = snprintf(buf, sizeof buf, "status %d\nfinished %lld\n", m->status, (long long)now_nanos());
     snprintf(path, sizeof path, "%s/exit", m->p->state_dir);
     atomic_write("EXIT", path, buf, (size_t)n, &e);

@@ -192,9 +192,9 @@ class HelperIT {
         Path state = fx.stateDir("log");
         Path log = state.resolve("log");
         fx.create(state, run(fx.container(state).logMaxLine(8),
-                "echo one; echo oops >&2; echo 0123456789abc; while [ ! -e /go ]; do sleep 0.05; done; "
-                        + "echo two; printf tail"));
-        await(() -> logText(log).contains("0123456789abc".substring(8)), "first records");
+                "echo one; echo oops >&2; echo 0123456789abc; printf 'ab'; sleep 0.2; echo cd; "
+                        + "while [ ! -e /go ]; do sleep 0.05; done; echo two; printf tail"));
+        await(() -> logText(log).contains("abcd"), "first records");
         Files.move(log, state.resolve("log.1"));
         MonitorClient.reopenLog(state);
         Files.createFile(fx.rootfs.resolve("go"));
@@ -213,6 +213,7 @@ class HelperIT {
         assertTrue(firstRecords.contains("stderr F oops"), first.toString());
         assertTrue(firstRecords.contains("stdout P 01234567"), "long line split at LOG_MAX_LINE: " + first);
         assertTrue(firstRecords.contains("stdout F 89abc"), first.toString());
+        assertTrue(firstRecords.contains("stdout F abcd"), "a line written in two parts is one record: " + first);
         assertEquals(List.of("stdout F two", "stdout P tail"),
                 second.stream().map(l -> l.split(" ", 2)[1]).toList());
     }
