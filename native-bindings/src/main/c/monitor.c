@@ -75,7 +75,7 @@ static void relay(struct mon *m, int stream, const char *buf, size_t n)
     unsigned char head[5] = {(unsigned char)stream, (unsigned char)n, (unsigned char)(n >> 8),
                              (unsigned char)(n >> 16), (unsigned char)(n >> 24)};
 
-    log_write(&m->log, stream == 1 ? "stdout" : "stderr", buf, n);
+    log_write(&m->log, stream, buf, n);
     for (int i = 0; i < m->nclients; i++) {
         if (send(m->clients[i], head, 5, MSG_NOSIGNAL | MSG_MORE) != 5 ||
             send(m->clients[i], buf, n, MSG_NOSIGNAL) != (ssize_t)n)
@@ -97,6 +97,7 @@ static int pump(struct mon *m, int *fd, int stream)
         return 1;
     close(*fd);             /* EOF, or EIO from a pty whose slave is gone */
     *fd = -1;
+    log_flush(&m->log, stream);
     return 0;
 }
 
@@ -189,27 +190,27 @@ static void reap(struct mon *m)
         }
 }
 
+/* Reads what the fd still holds without waiting for more. */
+static void drain(struct mon *m, int *fd, int stream)
+{
+    while (*fd >= 0 && pump(m, fd, stream) && *fd >= 0) {
+        struct pollfd pf = {*fd, POLLIN, 0};
+        if (poll(&pf, 1, 0) <= 0)
+            break;
+    }
+}
+
 static void finish(struct mon *m)
 {
     char path[PATH_MAX], buf[64];
     struct perr e;
     int n;
 
-    while (m->io.out >= 0 && pump(m, &m->io.out, 1) && m->io.out >= 0) {
-        struct pollfd pf = {m->io.out, POLLIN, 0};
-        if (poll(&pf, 1, 0) <= 0)
-            break;
-    }
-    while (m->io.err >= 0 && pump(m, &m->io.err, 2) && m->io.err >= 0) {
-        struct pollfd pf = {m->io.err, POLLIN, 0};
-        if (poll(&pf, 1, 0) <= 0)
-            break;
-    }
-    while (m->io.master >= 0 && pump(m, &m->io.master, 1) && m->io.master >= 0) {
-        struct pollfd pf = {m->io.master, POLLIN, 0};
-        if (poll(&pf, 1, 0) <= 0)
-            break;
-    }
+    drain(m, &m->io.out, 1);
+    drain(m, &m->io.err, 2);
+    drain(m, &m->io.master, 1);
+    log_flush(&m->log, 1);
+    log_flush(&m->log, 2);
     n = snprintf(buf, sizeof buf, "status %d\nfinished %lld\n", m->status, (long long)now_nanos());
     snprintf(path, sizeof path, "%s/exit", m->p->state_dir);
     atomic_write("EXIT", path, buf, (size_t)n, &e);
@@ -255,8 +256,10 @@ static void loop(struct mon *m)
             pump(m, &m->io.err, 2);
         if (pf[5].revents)
             pump(m, &m->io.master, 1);
+        /* Output relay may have dropped clients (the array was compacted):
+         * only serve slots that still hold the polled fd. */
         for (int i = n - 1; i >= 6; i--)
-            if (pf[i].revents)
+            if (pf[i].revents && i - 6 < m->nclients && m->clients[i - 6] == pf[i].fd)
                 to_stdin(m, i - 6);
     }
 }

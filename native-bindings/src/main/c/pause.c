@@ -15,6 +15,8 @@ int cmd_pause(void)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, NULL);
+    while (waitpid(-1, NULL, WNOHANG) > 0)      /* a SIGCHLD before the mask was lost */
+        ;
     for (;;) {
         if (sigwait(&set, &sig) != 0)
             continue;

@@ -208,9 +208,15 @@ int plan_load(const char *path, struct plan *p, struct perr *e)
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return perr_set(e, "PLAN", "open", errno, "%s", path);
-    if (fstat(fd, &st) < 0 || st.st_size > MAX_PLAN) {
+    if (fstat(fd, &st) < 0) {
+        int saved = errno;
         close(fd);
-        return perr_set(e, "PLAN", "fstat", errno ? errno : EFBIG, "%s", path);
+        return perr_set(e, "PLAN", "fstat", saved, "%s", path);
+    }
+    if (st.st_size > MAX_PLAN) {
+        close(fd);
+        return perr_set(e, "PLAN", "-", 0, "plan: %s is %lld bytes, more than %d",
+                        path, (long long)st.st_size, MAX_PLAN);
     }
     p->buf = malloc((size_t)st.st_size + 1);
     if (!p->buf) {

@@ -202,6 +202,12 @@ int step_mknod(const char *rootfs, const struct rec *r, struct perr *e)
         close(dir);
         return perr_set(e, "MKNOD", "mknodat", saved, "%s", r->f[0]);
     }
+    /* The mode as written, not filtered by the helper's umask. */
+    if (fchmodat(dir, name, mode & 07777, 0) < 0) {
+        int saved = errno;
+        close(dir);
+        return perr_set(e, "MKNOD", "fchmodat", saved, "%s", r->f[0]);
+    }
     if (fchownat(dir, name, (uid_t)plan_i64(r->f[4]), (gid_t)plan_i64(r->f[5]),
                  AT_SYMLINK_NOFOLLOW) < 0) {
         int saved = errno;

@@ -157,12 +157,18 @@ static int open_fifo(const struct plan *p, struct perr *e)
     return fd;
 }
 
-static void kill_reap(pid_t pid)
+/* Stage 2 becomes our child (we are a subreaper) only once stage 1 is gone,
+ * so stage 1 is reaped first. */
+static void kill_reap(pid_t pid1, pid_t pid2)
 {
-    if (pid > 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
+    if (pid2 > 0)
+        kill(pid2, SIGKILL);
+    if (pid1 > 0) {
+        kill(pid1, SIGKILL);
+        waitpid(pid1, NULL, 0);
     }
+    if (pid2 > 0)
+        waitpid(pid2, NULL, 0);
 }
 
 /* Waits for the outcome of execve: EOF on the sync socket means success. */
@@ -251,9 +257,13 @@ int spawn(const struct plan *p, struct stdio_set *io, struct spawned *out, struc
     return 0;
 
 fail:
-    kill_reap(pid2);
-    kill_reap(pid1);
+    kill_reap(pid1, pid2);
     close(sv[0]);
+    if (p->start_wait && !p->monitor) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/exec.fifo", p->state_dir);
+        unlink(path);
+    }
     return -1;
 fail_early:
     close(sv[0]);

@@ -101,6 +101,10 @@ public final class Helper {
     }
 
     private Process launch(String mode, Path planFile, Redirect in, Redirect out, Redirect err) {
+        if (in.type() == Redirect.Type.PIPE || out.type() == Redirect.Type.PIPE || err.type() == Redirect.Type.PIPE) {
+            throw new IllegalArgumentException("peapod-helper " + mode + " " + planFile
+                    + ": stdio redirects must not be PIPE (nobody would serve it); use INHERIT, DISCARD or a file");
+        }
         Path result = resultFile(planFile);
         List<String> command = new ArrayList<>(List.of(binary.toString(), mode, planFile.toString(), result.toString()));
         try {

@@ -39,8 +39,20 @@ public final class MonitorClient {
         expectOk(stateDir, "resize " + rows + " " + cols);
     }
 
+    /**
+     * The container's state. A monitor that has already exited (it removes ctl.sock after
+     * writing the exit file) counts as {@code stopped}.
+     */
     public static MonitorState state(Path stateDir) {
-        String answer = call(stateDir, "state");
+        String answer;
+        try {
+            answer = call(stateDir, "state");
+        } catch (UncheckedIOException e) {
+            if (ExitFile.read(stateDir).isPresent()) {
+                return new MonitorState(false, 0);
+            }
+            throw e;
+        }
         if (answer.equals("stopped")) {
             return new MonitorState(false, 0);
         }

@@ -22,7 +22,7 @@ import io.peapod.sys.Syscalls;
  */
 final class HelperFixture implements AutoCloseable {
     static final String[] APPLETS = {"sh", "echo", "cat", "hostname", "sleep", "id", "ls", "touch",
-        "readlink", "printf", "tty", "stty", "wc", "grep", "true", "test", "["};
+        "readlink", "printf", "tty", "stty", "wc", "grep", "true", "test", "[", "pwd"};
 
     final Path dir;
     final Path rootfs;
@@ -86,13 +86,9 @@ final class HelperFixture implements AutoCloseable {
     Created create(Path state, Plan plan) {
         Path file = state.resolve("plan");
         plan.write(file);
-        try {
-            Created c = helper.create(file);
-            track(c);
-            return c;
-        } catch (HelperException e) {
-            throw e;
-        }
+        Created c = helper.create(file);
+        track(c);
+        return c;
     }
 
     void track(Created c) {

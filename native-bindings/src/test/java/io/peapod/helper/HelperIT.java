@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 import io.peapod.sys.Syscalls;
 
 /** The helper against the real kernel, with hand-written plans and a busybox rootfs. */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HelperIT {
     private static final Logger LOG = LoggerFactory.getLogger(HelperIT.class);
     private static final Pattern CRI = Pattern.compile(
@@ -151,6 +151,7 @@ class HelperIT {
         assertEquals(9, k.signal());
         await(() -> !alive(c.monitorPid()), "monitor exits after the container");
         assertFalse(Files.exists(killed.resolve("ctl.sock")), "ctl.sock removed");
+        assertEquals(new MonitorState(false, 0), MonitorClient.state(killed));
     }
 
     @Test
@@ -191,9 +192,9 @@ class HelperIT {
         Path state = fx.stateDir("log");
         Path log = state.resolve("log");
         fx.create(state, run(fx.container(state).logMaxLine(8),
-                "echo one; echo oops >&2; echo 0123456789abc; while [ ! -e /go ]; do sleep 0.05; done; "
-                        + "echo two; printf tail"));
-        await(() -> logText(log).contains("0123456789abc".substring(8)), "first records");
+                "echo one; echo oops >&2; echo 0123456789abc; printf 'ab'; sleep 0.2; echo cd; "
+                        + "while [ ! -e /go ]; do sleep 0.05; done; echo two; printf tail"));
+        await(() -> logText(log).contains("abcd"), "first records");
         Files.move(log, state.resolve("log.1"));
         MonitorClient.reopenLog(state);
         Files.createFile(fx.rootfs.resolve("go"));
@@ -212,6 +213,7 @@ class HelperIT {
         assertTrue(firstRecords.contains("stderr F oops"), first.toString());
         assertTrue(firstRecords.contains("stdout P 01234567"), "long line split at LOG_MAX_LINE: " + first);
         assertTrue(firstRecords.contains("stdout F 89abc"), first.toString());
+        assertTrue(firstRecords.contains("stdout F abcd"), "a line written in two parts is one record: " + first);
         assertEquals(List.of("stdout F two", "stdout P tail"),
                 second.stream().map(l -> l.split(" ", 2)[1]).toList());
     }
@@ -275,6 +277,19 @@ class HelperIT {
         }
         assertFalse(Files.exists(state.resolve("ctl.sock")));
         assertFalse(Files.exists(state.resolve("monitor.pid")));
+
+        // Without a monitor the helper itself reaps both stages.
+        Path bare = fx.stateDir("badmount-bare");
+        Plan plain = new Plan().monitor(false).newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT)
+                .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
+                .mount("none", "/mnt", "nosuchfs", 0, null, false).args("/bin/true");
+        HelperException b = assertThrows(HelperException.class, () -> fx.create(bare, plain));
+        assertEquals("MOUNT", b.step());
+        String barePlan = bare.resolve("plan").toString();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            assertEquals(List.of(), procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                    .filter(p -> read(p.resolve("cmdline")).contains(barePlan)).toList());
+        }
     }
 
     @Test
@@ -422,5 +437,118 @@ class HelperIT {
         assertTrue(e.monitorPid() > 0);
         assertEquals(4, awaitExit(state).exitCode());
         assertTrue(alive(c.pid()), "the container itself keeps running");
+    }
+
+    @Test
+    void pauseAsPidOneReapsOrphansAndStopsOnSigterm() throws Exception {
+        Files.copy(fx.helper.binary(), fx.rootfs.resolve("bin/pause"));
+        Path state = fx.stateDir("pause");
+        Created c = fx.create(state, fx.container(state).pivotRoot().args("/bin/pause", "pause"));
+        // An exec'd shell leaves an orphan behind; it is re-parented to PID 1 (pause) of the namespace.
+        Path plan = fx.dir.resolve("orphan-plan");
+        new Plan().monitor(false)
+                .joinNamespace(Plan.Namespace.PID, Path.of("/proc/" + c.pid() + "/ns/pid"))
+                .joinNamespace(Plan.Namespace.MNT, Path.of("/proc/" + c.pid() + "/ns/mnt"))
+                .args("/bin/sh", "-c", "/bin/sleep 0.2 & exit 0").write(plan);
+        assertEquals(0, fx.helper.execAndWait(plan, Redirect.from(new File("/dev/null")), Redirect.DISCARD,
+                Redirect.DISCARD));
+        // The orphan sleeps 0.2 s, exits and must not stay a zombie under pause.
+        Thread.sleep(300);
+        await(() -> ProcessHandle.of(c.pid()).orElseThrow().children().findAny().isEmpty(),
+                "pause reaps its orphan");
+        new ProcessBuilder("kill", "-TERM", Integer.toString(c.pid())).start().waitFor();
+        ExitStatus s = awaitExit(state);
+        assertEquals(0, s.exitCode());
+        assertFalse(s.signaled());
+    }
+
+    @Test
+    void initStepsInPlanOrder() throws Exception {
+        Path state = fx.stateDir("steps");
+        long nosuidNodev = Syscalls.MS_NOSUID | Syscalls.MS_NODEV;
+        Plan plan = fx.container(state)
+                .mount("tmpfs", "/dev", "tmpfs", Syscalls.MS_NOSUID, "mode=755,size=64k", false)
+                .mknod("/dev/null", 0020666, 1, 3, 0, 0)
+                .symlink("/proc/self/fd", "/dev/fd")
+                .mount("tmpfs", "/work/dir", "tmpfs", nosuidNodev, "size=64k", false)
+                .mount(fx.rootfs.resolve("bin/busybox").toString(), "/etc/hostfile", null,
+                        Syscalls.MS_BIND | Syscalls.MS_RDONLY, null, true)
+                .pivotRoot()
+                .sysctl("net.ipv4.ip_forward", "1")
+                .mask("/proc/uptime").mask("/proc/bus").mask("/proc/nosuchpath")
+                .readonly("/proc/sys")
+                .hostname("box").domainname("example.org")
+                .rlimit(7, 1024, 2048)
+                .setgroups(10, 20).setgid(1000).setuid(1000)
+                .caps(0, 0, 0).noNewPrivs().umask(027).chdir("/work/dir")
+                .env("PATH=/bin").pathSearch("/bin")
+                .args("sh", "-c", "id; ulimit -n; ulimit -Hn; cat /proc/sys/net/ipv4/ip_forward; "
+                        + "(echo 0 > /proc/sys/net/ipv4/ip_forward) 2>/dev/null || echo sys-ro; "
+                        + "ls -ln /dev/null; readlink /dev/fd; cat /proc/uptime | wc -c; ls /proc/bus | wc -l; pwd; umask; "
+                        + "cat /proc/sys/kernel/domainname; grep -E '^(CapEff|NoNewPrivs)' /proc/self/status; "
+                        + "(echo x > /etc/hostfile) 2>/dev/null || echo bind-ro");
+        fx.create(state, plan);
+        assertEquals(0, awaitExit(state).exitCode(), lines(state.resolve("log")).toString());
+        List<String> out = logText(state.resolve("log")).stream().map(String::strip).toList();
+        assertEquals("uid=1000 gid=1000 groups=10,20", out.get(0));
+        assertEquals(List.of("1024", "2048", "1", "sys-ro"), out.subList(1, 5));
+        assertTrue(out.get(5).matches("crw-rw-rw-\\s+1 0\\s+0\\s+1,\\s+3 .* /dev/null"), out.get(5));
+        assertEquals(List.of("/proc/self/fd", "0", "0", "/work/dir", "0027", "example.org"), out.subList(6, 12));
+        assertTrue(out.get(12).matches("CapEff:\\s+0+"), out.get(12));
+        assertTrue(out.get(13).matches("NoNewPrivs:\\s+1"), out.get(13));
+        assertEquals("bind-ro", out.get(14));
+        assertTrue(Files.isDirectory(fx.rootfs.resolve("work/dir")), "missing MOUNT components were created");
+        assertTrue(Files.isRegularFile(fx.rootfs.resolve("etc/hostfile")), "kind file created a file");
+    }
+
+    @Test
+    void chrootAmbientCapabilitiesAndOomScore() throws Exception {
+        Path state = fx.stateDir("chroot");
+        long netBind = 1L << 10;
+        Plan plan = fx.container(state).chroot()
+                .oomScoreAdj(500)
+                .capBounding(netBind | 1L << 6 | 1L << 7 | 1L << 8)
+                .keepCaps().setgid(1000).setuid(1000)
+                .caps(netBind, netBind, netBind).capAmbient(netBind)
+                .env("PATH=/bin").pathSearch("/bin")
+                .args("sh", "-c", "ls /; cat /proc/self/oom_score_adj; id -u; "
+                        + "grep -E '^Cap(Eff|Prm|Amb|Bnd)' /proc/self/status");
+        fx.create(state, plan);
+        assertEquals(0, awaitExit(state).exitCode(), lines(state.resolve("log")).toString());
+        List<String> out = logText(state.resolve("log")).stream().map(s -> s.replaceAll("\\s+", " ")).toList();
+        assertEquals(List.of("bin", "etc", "proc", "500", "1000",
+                "CapPrm: 0000000000000400", "CapEff: 0000000000000400", "CapBnd: 00000000000005c0",
+                "CapAmb: 0000000000000400"), out);
+    }
+
+    @Test
+    void consoleSocketReceivesThePtyMaster() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue(Files.isExecutable(python), "receiving SCM_RIGHTS needs a helper outside the JDK: python3");
+        Path state = fx.stateDir("console");
+        Path socket = state.resolve("console.sock");
+        String receiver = String.join("\n",
+                "import socket, os, sys",
+                "s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)",
+                "print('listening', flush=True)",
+                "c, _ = s.accept()",
+                "msg, fds, flags, addr = socket.recv_fds(c, 1, 1)",
+                "out = b''",
+                "while b'on-console' not in out:",
+                "    out += os.read(fds[0], 100)",
+                "print(out.decode().strip(), flush=True)");
+        Process py = new ProcessBuilder(python.toString(), "-c", receiver, socket.toString())
+                .redirectError(Redirect.DISCARD).start();
+        fx.track((int) py.pid());
+        var stdout = new java.io.BufferedReader(new java.io.InputStreamReader(py.getInputStream(), StandardCharsets.UTF_8));
+        assertEquals("listening", stdout.readLine());
+        Plan plan = new Plan().stateDir(state).monitor(false).tty().consoleSocket(socket)
+                .newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT)
+                .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
+                .mountHost(fx.rootfs.toString(), fx.rootfs, null, Syscalls.MS_BIND | Syscalls.MS_REC, null)
+                .mount("proc", "/proc", "proc", 0, null, false);
+        fx.create(state, run(plan, "[ -t 1 ] && echo on-console; sleep 30"));
+        assertEquals("on-console", stdout.readLine());
+        assertTrue(py.waitFor(5, TimeUnit.SECONDS));
     }
 }

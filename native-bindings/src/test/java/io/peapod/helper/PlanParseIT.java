@@ -57,6 +57,14 @@ class PlanParseIT {
     }
 
     @Test
+    void pipeRedirectsAreRefusedBeforeRunning() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Helper().create(dir.resolve("plan"), java.lang.ProcessBuilder.Redirect.PIPE,
+                        java.lang.ProcessBuilder.Redirect.DISCARD, java.lang.ProcessBuilder.Redirect.DISCARD));
+        assertTrue(e.getMessage().contains("PIPE"), e.getMessage());
+    }
+
+    @Test
     void missingProgram() throws Exception {
         assertPlanError(refuse(new Plan().hostname("x").encode()), "no ARG");
     }
