@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 /** The {@code peapod} command line. */
 @Command(name = "peapod", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A container runtime and pod sandbox manager.",
-        subcommands = {io.peapod.cli.oci.OciCommand.class, io.peapod.cli.bench.BenchCommand.class})
+        subcommands = {io.peapod.cli.oci.OciCommand.class, io.peapod.cli.bench.BenchCommand.class,
+            io.peapod.cli.serve.ServeCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         // `oci` is on other orchestrators' hot path: go straight to it without the full tree

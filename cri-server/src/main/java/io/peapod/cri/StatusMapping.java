@@ -20,7 +20,8 @@ public final class StatusMapping {
             "AlreadyExistsException", Status.Code.ALREADY_EXISTS,
             "InvalidArgumentException", Status.Code.INVALID_ARGUMENT,
             "FailedPreconditionException", Status.Code.FAILED_PRECONDITION,
-            "UnsupportedOperationException", Status.Code.UNIMPLEMENTED);
+            "UnsupportedOperationException", Status.Code.UNIMPLEMENTED,
+            "ExecTimeoutException", Status.Code.DEADLINE_EXCEEDED);
 
     private StatusMapping() {}
 

@@ -67,6 +67,30 @@ public final class Helper {
         return awaitExit(process);
     }
 
+    /**
+     * As {@link #execAndWait(Path, Redirect, Redirect, Redirect)}, but a process still running
+     * after {@code timeout} is killed (SIGKILL) and {@link java.util.concurrent.TimeoutException}
+     * is thrown once it is gone.
+     */
+    public int execAndWait(Path planFile, Redirect in, Redirect out, Redirect err, java.time.Duration timeout)
+            throws java.util.concurrent.TimeoutException {
+        Process process = launch("exec", planFile, in, out, err);
+        Created created = awaitResult(process, planFile);
+        try {
+            if (process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                return process.exitValue();
+            }
+            kill(created.pid(), 9);
+            process.waitFor();
+            throw new java.util.concurrent.TimeoutException("process " + created.pid() + " (plan " + planFile
+                    + ") still ran after " + timeout.toMillis() + " ms and was killed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill(created.pid(), 9);
+            throw new IllegalStateException("interrupted while waiting for peapod-helper", e);
+        }
+    }
+
     /** Releases a {@code MONITOR no}, {@code START wait} container through STATE_DIR/exec.fifo. */
     public void startViaFifo(Path stateDir) {
         List<String> command = List.of(binary.toString(), "start", stateDir.toString());

@@ -123,47 +123,87 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Creates a container whose root filesystem is {@code imageRef}'s layers with a writable
-     * layer of its own. {@code spec}'s root is set to the bundle's mount point; with
-     * {@code sandboxId} the container joins that pod (the spec must already name the pod's
-     * namespaces, e.g. through {@code PodSpecs.joinPod}).
+     * An image's root filesystem made ready for one container: the image, the container's
+     * bundle directory (with the empty {@code rootfs} mount point), the overlay mounts and the
+     * image's layer directories (topmost first) for reading files such as /etc/passwd.
      */
-    public ContainerRecord createFromImage(String containerId, String imageRef, Spec spec, String sandboxId,
-                                           CreateOptions options) {
+    public record PreparedRootfs(Image image, Path bundle, List<Mount> mounts, List<Path> layersTopmostFirst) {
+    }
+
+    /** Prepares {@code imageRef}'s layers plus a writable layer for {@code containerId}. */
+    public PreparedRootfs prepareRootfs(String containerId, String imageRef) {
         Image image = images.inspect(imageRef);
         Path bundle = bundleOf(containerId);
         try {
             Files.createDirectories(bundle.resolve("rootfs"));
+            List<Mount> mounts = images.rootfsMounts(image.id().toString(), containerId);
+            List<Path> layers = new java.util.ArrayList<>();
+            for (Mount m : mounts) {
+                String lower = m.option("lowerdir");
+                if (lower != null) {
+                    for (String dir : lower.split(":")) {
+                        Path p = Path.of(dir);
+                        layers.add(m.workingDirectory() == null || p.isAbsolute() ? p : m.workingDirectory().resolve(p));
+                    }
+                }
+            }
+            return new PreparedRootfs(image, bundle, mounts, layers);
         } catch (IOException e) {
+            discard(containerId);
             throw new UncheckedIOException("cannot create bundle of container " + containerId, e);
+        } catch (RuntimeException e) {
+            discard(containerId);
+            throw e;
         }
+    }
+
+    /** Gives up a prepared root filesystem of a container that was not created. */
+    public void discard(String containerId) {
+        images.removeContainerSnapshot(containerId);
+        deleteQuietly(bundleOf(containerId));
+    }
+
+    /**
+     * Creates a container on a prepared root filesystem. {@code spec}'s root is set to the
+     * bundle's mount point; with {@code sandboxId} the container joins that pod (the spec must
+     * already name the pod's namespaces). On failure the prepared rootfs is discarded.
+     */
+    public ContainerRecord createPrepared(String containerId, PreparedRootfs rootfs, Spec spec, String sandboxId,
+                                          CreateOptions options) {
         boolean done = false;
         try {
-            List<Mount> mounts = images.rootfsMounts(image.id().toString(), containerId);
             spec.root = new Root("rootfs", spec.root != null && Boolean.TRUE.equals(spec.root.readonly));
             if (spec.annotations == null) {
                 spec.annotations = new LinkedHashMap<>();
             }
-            spec.annotations.put(IMAGE_ID, image.id().toString());
-            spec.annotations.put(IMAGE_NAME, imageRef);
+            spec.annotations.put(IMAGE_ID, rootfs.image().id().toString());
             ContainerRecord r = sandboxId == null
-                    ? containers.create(containerId, spec, bundle, options, mounts)
-                    : pods.createContainer(sandboxId, containerId, spec, bundle, options, mounts);
+                    ? containers.create(containerId, spec, rootfs.bundle(), options, rootfs.mounts())
+                    : pods.createContainer(sandboxId, containerId, spec, rootfs.bundle(), options, rootfs.mounts());
             done = true;
             return r;
         } finally {
             if (!done) {
-                images.removeContainerSnapshot(containerId);
-                deleteQuietly(bundle);
+                discard(containerId);
             }
         }
+    }
+
+    /** {@link #prepareRootfs} and {@link #createPrepared} in one. */
+    public ContainerRecord createFromImage(String containerId, String imageRef, Spec spec, String sandboxId,
+                                           CreateOptions options) {
+        PreparedRootfs rootfs = prepareRootfs(containerId, imageRef);
+        if (spec.annotations == null) {
+            spec.annotations = new LinkedHashMap<>();
+        }
+        spec.annotations.put(IMAGE_NAME, imageRef);
+        return createPrepared(containerId, rootfs, spec, sandboxId, options);
     }
 
     /** Deletes a container with its writable layer and bundle directory. */
     public void removeContainer(String containerId, boolean force) {
         containers.delete(containerId, force);
-        images.removeContainerSnapshot(containerId);
-        deleteQuietly(bundleOf(containerId));
+        discard(containerId);
     }
 
     private boolean imageInUse(String imageId) {

@@ -78,6 +78,12 @@ public final class ContainerRuntime {
         return new ExecContainer(ctx).execute(id, process, stdio);
     }
 
+    /** As {@link #exec}, killing the process after {@code timeout}: then {@link ExecTimeoutException}. */
+    public int exec(String id, io.peapod.runtime.spec.Process process, java.util.Map<Integer, String> stdio,
+                    Duration timeout) {
+        return new ExecContainer(ctx).execute(id, process, stdio, timeout);
+    }
+
     /** The container's own process spec with {@code args} and the given overrides (null keeps the container's). */
     public io.peapod.runtime.spec.Process execProcess(String id, List<String> args, List<String> env, String cwd,
                                                       Long uid, Long gid, boolean tty) {

@@ -38,6 +38,15 @@ final class ExecContainer {
      * @return the exit code (128+signal when killed)
      */
     int execute(String id, Process process, Map<Integer, String> stdio) {
+        return execute(id, process, stdio, null);
+    }
+
+    /**
+     * @param timeout null to wait as long as it takes; else the process is killed when it runs
+     *                longer and {@link java.util.concurrent.TimeoutException} is thrown (wrapped
+     *                in {@link ExecTimeoutException})
+     */
+    int execute(String id, Process process, Map<Integer, String> stdio, java.time.Duration timeout) {
         ContainerRecord r = new ContainerStates(ctx).current(id);
         if (!r.status().canExec()) {
             throw new FailedPreconditionException("container " + id + " is " + r.status().ociName()
@@ -78,8 +87,16 @@ final class ExecContainer {
         try {
             plan.write(planFile);
             CreateOptions io = new CreateOptions(stdio, null, null, null, false, false);
-            return ctx.helper().execAndWait(planFile, CreateContainer.redirect(io, 0), CreateContainer.redirect(io, 1),
-                    CreateContainer.redirect(io, 2));
+            if (timeout == null) {
+                return ctx.helper().execAndWait(planFile, CreateContainer.redirect(io, 0),
+                        CreateContainer.redirect(io, 1), CreateContainer.redirect(io, 2));
+            }
+            try {
+                return ctx.helper().execAndWait(planFile, CreateContainer.redirect(io, 0),
+                        CreateContainer.redirect(io, 1), CreateContainer.redirect(io, 2), timeout);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new ExecTimeoutException("exec in container " + id + ": " + e.getMessage());
+            }
         } finally {
             try {
                 Files.deleteIfExists(planFile);

@@ -1,0 +1,145 @@
+package io.peapod.cli.serve;
+
+import io.peapod.cri.CriServer;
+import io.peapod.cri.GetVersion;
+import io.peapod.cri.ImageServiceImpl;
+import io.peapod.cri.RuntimeServiceImpl;
+import io.peapod.cri.StreamingHandler;
+import io.peapod.cri.UnwiredHandlers;
+import io.peapod.cri.service.CriContainers;
+import io.peapod.cri.service.CriEvents;
+import io.peapod.cri.service.CriImages;
+import io.peapod.cri.service.CriPodSandboxes;
+import io.peapod.cri.service.CriRuntimeStatus;
+import io.peapod.cri.service.CriStats;
+import io.peapod.cri.service.ExitWatcher;
+import io.peapod.cri.translate.ResourceTranslator;
+import io.peapod.runtime.Engine;
+import io.peapod.runtime.spec.LinuxResources;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code peapod serve}: the CRI daemon on a Unix socket. */
+@Command(name = "serve", description = "Serve the Kubernetes CRI (v1) on a Unix socket.")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "configuration file (default /etc/peapod/config.yaml)")
+    Path config;
+
+    @Option(names = "--root", description = "persistent state directory (default /var/lib/peapod)")
+    Path root;
+
+    @Option(names = "--state", description = "volatile state directory (default /run/peapod)")
+    Path state;
+
+    @Option(names = "--socket", description = "CRI socket path (default <state>/peapod.sock)")
+    Path socket;
+
+    @Option(names = "--cni-conf-dir", description = "CNI network configurations")
+    Path cniConfDir;
+
+    @Option(names = "--cni-bin-dir", description = "CNI plugin directories (repeatable)")
+    List<Path> cniBinDirs;
+
+    @Option(names = "--cgroup-parent", description = "cgroup for peapod's own pods and containers")
+    String cgroupParent;
+
+    @Option(names = "--log-level", description = "trace, debug, info, warn or error")
+    String logLevel;
+
+    /** Runs until SIGTERM or SIGINT; returns 0 after a graceful shutdown. */
+    @Override
+    public Integer call() throws Exception {
+        ServeConfig c = ServeConfig.load(config == null ? ServeConfig.DEFAULT_FILE : config, config != null);
+        if (root != null) {
+            c.root = root;
+        }
+        if (state != null) {
+            c.state = state;
+        }
+        if (socket != null) {
+            c.socket = socket;
+        }
+        if (cniConfDir != null) {
+            c.cniConfDir = cniConfDir;
+        }
+        if (cniBinDirs != null && !cniBinDirs.isEmpty()) {
+            c.cniBinDirs = cniBinDirs;
+        }
+        if (cgroupParent != null) {
+            c.cgroupParent = cgroupParent;
+        }
+        if (logLevel != null) {
+            c.logLevel = logLevel;
+        }
+        // before the first logger exists
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", c.logLevel);
+        try (Engine engine = Engine.open(c.engineConfig()); CriEvents events = new CriEvents()) {
+            Daemon daemon = Daemon.start(engine, events, c.socket());
+            daemon.awaitTermination();
+        }
+        return 0;
+    }
+
+    /** The running server and its helpers; also used by tests to run a daemon in-process. */
+    public static final class Daemon {
+        private final CriServer server;
+        private final ExitWatcher watcher;
+        private final CriEvents events;
+
+        private Daemon(CriServer server, ExitWatcher watcher, CriEvents events) {
+            this.server = server;
+            this.watcher = watcher;
+            this.events = events;
+        }
+
+        public Path socket() {
+            return server.socket();
+        }
+
+        public static Daemon start(Engine engine, CriEvents events, Path socket) {
+            return start(engine, events, socket, UnwiredHandlers.INSTANCE);
+        }
+
+        public static Daemon start(Engine engine, CriEvents events, Path socket, StreamingHandler streaming) {
+            CriContainers containers = new CriContainers(engine, events);
+            events.decorateWith(b -> {
+                try {
+                    b.addContainersStatuses(containers.statuses().status(b.getContainerId()));
+                } catch (RuntimeException ignored) {
+                    // not a CRI container (a pod's infra) or already gone: the event carries its id only
+                }
+            });
+            CriPodSandboxes pods = new CriPodSandboxes(engine, events, ServeCommand::resources);
+            RuntimeServiceImpl runtime = new RuntimeServiceImpl(GetVersion.fromBuild(), pods, containers, streaming,
+                    new CriStats(engine, containers), new CriRuntimeStatus(engine), events);
+            CriServer server = new CriServer(socket, runtime, new ImageServiceImpl(new CriImages(engine)));
+            server.start();
+            ExitWatcher watcher = new ExitWatcher(engine, events).start(1000);
+            Daemon daemon = new Daemon(server, watcher, events);
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "peapod-shutdown"));
+            return daemon;
+        }
+
+        public void awaitTermination() throws InterruptedException {
+            server.awaitTermination();
+            watcher.close();
+        }
+
+        /** Graceful: event streams end first, so that the server need not wait for them. */
+        public void stop() {
+            watcher.close();
+            events.close();
+            server.shutdown(Duration.ofSeconds(10));
+        }
+    }
+
+    private static LinuxResources resources(io.peapod.cri.v1.LinuxContainerResources r) {
+        LinuxResources out = new LinuxResources();
+        ResourceTranslator.apply("pod sandbox", r, out);
+        return out;
+    }
+}
