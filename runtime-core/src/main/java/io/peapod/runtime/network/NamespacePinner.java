@@ -210,19 +210,24 @@ public final class NamespacePinner {
 
     /**
      * Unmounts the run directories' bind mounts of themselves when no pin is left in
-     * them. A daemon keeps them; tests and a full teardown call this.
+     * them, whichever process made them (a daemon before a restart, too). A daemon keeps
+     * them; tests and a full teardown call this.
      */
     public synchronized void releaseRunDirs() {
         for (NamespaceType type : NamespaceType.values()) {
             Path dir = runDir(type);
-            if (!preparedDirs.contains(type) || !listPins(type).isEmpty()) {
+            if (!Files.isDirectory(dir) || !listPins(type).isEmpty()) {
                 continue;
             }
-            try {
-                sys.umount2(dir.toString(), Syscalls.MNT_DETACH);
-            } catch (SyscallException e) {
-                if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) {
-                    throw e;
+            // one layer per preparation that found it not yet a mount point; stop at "not mounted"
+            for (int layer = 0; layer < 16; layer++) {
+                try {
+                    sys.umount2(dir.toString(), Syscalls.MNT_DETACH);
+                } catch (SyscallException e) {
+                    if (e.errno() != Errno.EINVAL && e.errno() != Errno.ENOENT) {
+                        throw e;
+                    }
+                    break;
                 }
             }
             preparedDirs.remove(type);

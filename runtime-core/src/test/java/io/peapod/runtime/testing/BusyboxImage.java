@@ -78,6 +78,7 @@ public final class BusyboxImage {
                 }
                 String name = rootfs.relativize(p).toString();
                 TarArchiveEntry e;
+                boolean regular = false;
                 if (Files.isSymbolicLink(p)) {
                     e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
                     e.setLinkName(Files.readSymbolicLink(p).toString());
@@ -89,9 +90,10 @@ public final class BusyboxImage {
                     e = new TarArchiveEntry(name);
                     e.setSize(Files.size(p));
                     e.setMode(Files.isExecutable(p) ? 0755 : 0644);
+                    regular = true;
                 }
                 tar.putArchiveEntry(e);
-                if (e.isFile()) {
+                if (regular) {
                     Files.copy(p, tar);
                 }
                 tar.closeArchiveEntry();
