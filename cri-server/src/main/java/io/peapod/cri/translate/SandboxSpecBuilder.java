@@ -30,7 +30,8 @@ import java.util.Map;
  * at {@code /pause}; argv is {@code /pause pause}. It joins the pod's pinned network, IPC and UTS
  * namespaces (and user namespace), gets a new mount namespace, and a new PID namespace unless the
  * pod uses the host's: with a shared PID namespace it is PID 1 there and reaps the pod's orphans.
- * /proc is mounted when its PID namespace is new. It runs with no capabilities and no_new_privs,
+ * /proc is mounted when its PID namespace is new, and a small /dev (the runtime's standard nodes:
+ * masking binds /dev/null). It runs with no capabilities and no_new_privs,
  * as the pod's run_as_user/run_as_group (numeric only: there is no /etc/passwd), else root.
  *
  * <p>cgroup: the infra container is a leaf at {@code <cgroupParent>/<sandboxId>}, like containerd's
@@ -114,6 +115,9 @@ public final class SandboxSpecBuilder {
         if (newPid) {
             mounts.add(new Mount("/proc", "proc", "proc", MountTranslator.opts("nosuid", "noexec", "nodev")));
         }
+        // A /dev with the standard nodes: masking binds /dev/null over paths.
+        mounts.add(new Mount("/dev", "tmpfs", "tmpfs",
+                MountTranslator.opts("nosuid", "noexec", "strictatime", "mode=755", "size=65536k")));
         mounts.add(new Mount(PAUSE, "bind", helperBinary.toString(),
                 MountTranslator.opts("rbind", "rprivate", "ro", "nosuid", "nodev")));
         spec.mounts = mounts;
