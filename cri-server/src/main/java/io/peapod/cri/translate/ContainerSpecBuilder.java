@@ -21,6 +21,7 @@ import io.peapod.runtime.spec.LinuxDeviceCgroup;
 import io.peapod.runtime.spec.LinuxIdMapping;
 import io.peapod.runtime.spec.LinuxNamespace;
 import io.peapod.runtime.spec.LinuxResources;
+import io.peapod.runtime.spec.Mount;
 import io.peapod.runtime.spec.PosixRlimit;
 import io.peapod.runtime.spec.Process;
 import io.peapod.runtime.spec.Root;
@@ -31,9 +32,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -99,6 +102,7 @@ public final class ContainerSpecBuilder {
      * @throws FailedPreconditionException  when runAsNonRoot is set and the user is root, or the pod
      *                                      shares a PID namespace whose infra process is not known
      */
+    @SuppressWarnings("deprecation") // seccomp_profile_path and apparmor_profile are still honoured
     public static Translation build(String containerId, ContainerConfig config, PodSandboxConfig sandbox,
                                     SandboxContext pod, ImageConfig image, Path rootfs, RootfsReader files,
                                     boolean runAsNonRoot) {
@@ -484,11 +488,11 @@ public final class ContainerSpecBuilder {
         }
     }
 
-    private static List<io.peapod.runtime.spec.Mount> mounts(String owner, ContainerConfig config, SandboxContext pod,
+    private static List<Mount> mounts(String owner, ContainerConfig config, SandboxContext pod,
                                                               LinuxContainerSecurityContext sc, boolean privileged,
                                                               Linux linux, List<String> warnings, List<Path> hostDirs) {
         List<MountTranslator.Bind> binds = new ArrayList<>();
-        java.util.Set<String> requested = new java.util.HashSet<>();
+        Set<String> requested = new HashSet<>();
         for (io.peapod.cri.v1.Mount m : config.getMountsList()) {
             if (!m.getContainerPath().isEmpty()) {
                 requested.add(MountTranslator.clean(m.getContainerPath()));
@@ -570,7 +574,7 @@ public final class ContainerSpecBuilder {
         return MountTranslator.merge(MountTranslator.defaults(privileged), binds);
     }
 
-    private static void podFile(List<MountTranslator.Bind> binds, java.util.Set<String> requested, Path file,
+    private static void podFile(List<MountTranslator.Bind> binds, Set<String> requested, Path file,
                                 String destination, boolean readonly) {
         if (file != null && !requested.contains(destination)) {
             binds.add(new MountTranslator.Bind(file.toString(), destination, readonly, "rprivate"));

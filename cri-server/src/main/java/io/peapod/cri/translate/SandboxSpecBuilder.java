@@ -4,6 +4,8 @@ import io.peapod.cri.v1.LinuxContainerResources;
 import io.peapod.cri.v1.LinuxSandboxSecurityContext;
 import io.peapod.cri.v1.PodSandboxConfig;
 import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.network.NamespaceType;
+import io.peapod.runtime.network.Sysctls;
 import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.Linux;
 import io.peapod.runtime.spec.LinuxCapabilities;
@@ -58,6 +60,7 @@ public final class SandboxSpecBuilder {
      * @param rootfs       an empty directory, the infra container's root
      * @param helperBinary the peapod helper (a static binary), mounted at /pause
      */
+    @SuppressWarnings("deprecation") // seccomp_profile_path is still honoured
     public static Translation build(PodSandboxConfig config, SandboxContext pod, Path rootfs, Path helperBinary) {
         String owner = "pod \"" + config.getMetadata().getNamespace() + "/" + config.getMetadata().getName() + "\"";
         if (config.getMetadata().getName().isEmpty()) {
@@ -183,16 +186,16 @@ public final class SandboxSpecBuilder {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : in.entrySet()) {
             String name = e.getKey();
-            io.peapod.runtime.network.NamespaceType type;
+            NamespaceType type;
             try {
-                io.peapod.runtime.network.Sysctls.validateValue(name, e.getValue());
-                type = io.peapod.runtime.network.Sysctls.namespaceOf(name);
+                Sysctls.validateValue(name, e.getValue());
+                type = Sysctls.namespaceOf(name);
             } catch (InvalidArgumentException ex) {
                 throw new InvalidArgumentException(owner + ": " + ex.getMessage(), ex);
             }
             Path nsPath = pod.netNs();
             String nsName = "network";
-            if (type == io.peapod.runtime.network.NamespaceType.IPC) {
+            if (type == NamespaceType.IPC) {
                 nsPath = pod.ipcNs();
                 nsName = "IPC";
             }

@@ -72,6 +72,8 @@ class SandboxSpecBuilderTest {
         assertEquals(helper.toString(), pause.source);
         assertEquals("bind", pause.type);
         assertTrue(pause.options.contains("ro"));
+        assertTrue(s.mounts.stream().anyMatch(m -> m.destination.equals("/dev") && m.type.equals("tmpfs")),
+                "a /dev for the standard nodes (masking binds /dev/null)");
         assertEquals(List.of(), s.process.capabilities.bounding);
         assertEquals(List.of(), s.process.capabilities.effective);
         assertEquals(Boolean.TRUE, s.process.noNewPrivileges);
