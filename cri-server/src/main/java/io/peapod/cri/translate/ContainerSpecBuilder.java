@@ -35,9 +35,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Builds the OCI spec of a container of a pod from the kubelet's {@code ContainerConfig}, following
@@ -102,10 +104,17 @@ public final class ContainerSpecBuilder {
      * @throws FailedPreconditionException  when runAsNonRoot is set and the user is root, or the pod
      *                                      shares a PID namespace whose infra process is not known
      */
-    @SuppressWarnings("deprecation") // seccomp_profile_path and apparmor_profile are still honoured
     public static Translation build(String containerId, ContainerConfig config, PodSandboxConfig sandbox,
                                     SandboxContext pod, ImageConfig image, Path rootfs, RootfsReader files,
                                     boolean runAsNonRoot) {
+        return build(containerId, config, sandbox, pod, image, rootfs, files, runAsNonRoot, HostMounts::current);
+    }
+
+    /** As above, with the host's mount table given (read only for mounts asking for propagation). */
+    @SuppressWarnings("deprecation") // seccomp_profile_path and apparmor_profile are still honoured
+    static Translation build(String containerId, ContainerConfig config, PodSandboxConfig sandbox,
+                             SandboxContext pod, ImageConfig image, Path rootfs, RootfsReader files,
+                             boolean runAsNonRoot, Supplier<HostMounts> hostMounts) {
         if (config == null || !config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
             throw new InvalidArgumentException("container config: missing metadata name");
         }
@@ -180,7 +189,7 @@ public final class ContainerSpecBuilder {
 
         // Mounts.
         List<Path> hostDirs = new ArrayList<>();
-        spec.mounts = mounts(owner, config, pod, sc, privileged, linux, warnings, hostDirs);
+        spec.mounts = mounts(owner, config, pod, sc, privileged, linux, warnings, hostDirs, hostMounts);
 
         // Devices and resources.
         LinuxResources resources = linux.resources();
@@ -490,7 +499,9 @@ public final class ContainerSpecBuilder {
 
     private static List<Mount> mounts(String owner, ContainerConfig config, SandboxContext pod,
                                                               LinuxContainerSecurityContext sc, boolean privileged,
-                                                              Linux linux, List<String> warnings, List<Path> hostDirs) {
+                                                              Linux linux, List<String> warnings, List<Path> hostDirs,
+                                                              Supplier<HostMounts> hostMountsSource) {
+        HostMounts hostMounts = null;
         List<MountTranslator.Bind> binds = new ArrayList<>();
         Set<String> requested = new HashSet<>();
         for (io.peapod.cri.v1.Mount m : config.getMountsList()) {
@@ -566,12 +577,37 @@ public final class ContainerSpecBuilder {
             } else if (!hostDirs.contains(hostPath)) {
                 hostDirs.add(hostPath);
             }
+            if (!propagation.equals("rprivate")) {
+                if (hostMounts == null) {
+                    hostMounts = hostMountsSource.get();
+                }
+                checkHostPropagation(owner, dest, hostPath, propagation, hostMounts);
+            }
             binds.add(new MountTranslator.Bind(hostPath.toString(), dest, m.getReadonly(), propagation));
         }
         if (rootPropagation != null) {
             linux.rootfsPropagation = rootPropagation;
         }
         return MountTranslator.merge(MountTranslator.defaults(privileged), binds);
+    }
+
+    /**
+     * Propagation between host and container works only if the host mount holding the source
+     * propagates: shared for rshared, shared or slave for rslave.
+     */
+    static void checkHostPropagation(String owner, String dest, Path source, String propagation,
+                                     HostMounts hostMounts) {
+        HostMounts.Entry mount = hostMounts.mountOf(source);
+        HostMounts.Propagation p = mount == null ? HostMounts.Propagation.PRIVATE : mount.propagation();
+        boolean ok = propagation.equals("rshared") ? p == HostMounts.Propagation.SHARED
+                : p != HostMounts.Propagation.PRIVATE;
+        if (!ok) {
+            throw new InvalidArgumentException(owner + ": mount at " + dest + " asks for "
+                    + (propagation.equals("rshared") ? "bidirectional" : "host-to-container") + " propagation, but "
+                    + source + " is on the host mount " + (mount == null ? "?" : mount.mountPoint()) + ", which is "
+                    + p.name().toLowerCase(Locale.ROOT) + (propagation.equals("rshared")
+                    ? "; make it shared (mount --make-shared)" : "; make it shared or slave"));
+        }
     }
 
     private static void podFile(List<MountTranslator.Bind> binds, Set<String> requested, Path file,
