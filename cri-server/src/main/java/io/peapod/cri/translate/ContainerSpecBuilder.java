@@ -126,6 +126,15 @@ public final class ContainerSpecBuilder {
         if (rootfs == null) {
             throw new InvalidArgumentException(owner + ": missing root filesystem path");
         }
+        if (pod == null) {
+            throw new InvalidArgumentException(owner + ": missing sandbox context");
+        }
+        if (sandbox == null) {
+            sandbox = PodSandboxConfig.getDefaultInstance();
+        }
+        if (files == null) {
+            files = RootfsReader.empty();
+        }
         ImageConfig.ContainerConfig img = image == null || image.config() == null
                 ? new ImageConfig.ContainerConfig(null, null, null, null, null, null, null, null, null)
                 : image.config();

@@ -69,6 +69,9 @@ public final class SandboxSpecBuilder {
         if (rootfs == null) {
             throw new InvalidArgumentException(owner + ": missing infra root directory");
         }
+        if (pod == null) {
+            throw new InvalidArgumentException(owner + ": missing sandbox context");
+        }
         if (helperBinary == null || !helperBinary.isAbsolute() || !Files.isRegularFile(helperBinary)) {
             throw new InvalidArgumentException(owner + ": helper binary " + helperBinary
                     + " is not an absolute path of a regular file");
