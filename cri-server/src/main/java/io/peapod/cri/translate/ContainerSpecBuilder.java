@@ -21,6 +21,7 @@ import io.peapod.runtime.spec.LinuxDeviceCgroup;
 import io.peapod.runtime.spec.LinuxIdMapping;
 import io.peapod.runtime.spec.LinuxNamespace;
 import io.peapod.runtime.spec.LinuxResources;
+import io.peapod.runtime.spec.Mount;
 import io.peapod.runtime.spec.PosixRlimit;
 import io.peapod.runtime.spec.Process;
 import io.peapod.runtime.spec.Root;
@@ -31,10 +32,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Builds the OCI spec of a container of a pod from the kubelet's {@code ContainerConfig}, following
@@ -102,6 +107,14 @@ public final class ContainerSpecBuilder {
     public static Translation build(String containerId, ContainerConfig config, PodSandboxConfig sandbox,
                                     SandboxContext pod, ImageConfig image, Path rootfs, RootfsReader files,
                                     boolean runAsNonRoot) {
+        return build(containerId, config, sandbox, pod, image, rootfs, files, runAsNonRoot, HostMounts::current);
+    }
+
+    /** As above, with the host's mount table given (read only for mounts asking for propagation). */
+    @SuppressWarnings("deprecation") // seccomp_profile_path and apparmor_profile are still honoured
+    static Translation build(String containerId, ContainerConfig config, PodSandboxConfig sandbox,
+                             SandboxContext pod, ImageConfig image, Path rootfs, RootfsReader files,
+                             boolean runAsNonRoot, Supplier<HostMounts> hostMounts) {
         if (config == null || !config.hasMetadata() || config.getMetadata().getName().isEmpty()) {
             throw new InvalidArgumentException("container config: missing metadata name");
         }
@@ -112,6 +125,15 @@ public final class ContainerSpecBuilder {
         }
         if (rootfs == null) {
             throw new InvalidArgumentException(owner + ": missing root filesystem path");
+        }
+        if (pod == null) {
+            throw new InvalidArgumentException(owner + ": missing sandbox context");
+        }
+        if (sandbox == null) {
+            sandbox = PodSandboxConfig.getDefaultInstance();
+        }
+        if (files == null) {
+            files = RootfsReader.empty();
         }
         ImageConfig.ContainerConfig img = image == null || image.config() == null
                 ? new ImageConfig.ContainerConfig(null, null, null, null, null, null, null, null, null)
@@ -176,7 +198,7 @@ public final class ContainerSpecBuilder {
 
         // Mounts.
         List<Path> hostDirs = new ArrayList<>();
-        spec.mounts = mounts(owner, config, pod, sc, privileged, linux, warnings, hostDirs);
+        spec.mounts = mounts(owner, config, pod, sc, privileged, linux, warnings, hostDirs, hostMounts);
 
         // Devices and resources.
         LinuxResources resources = linux.resources();
@@ -484,11 +506,13 @@ public final class ContainerSpecBuilder {
         }
     }
 
-    private static List<io.peapod.runtime.spec.Mount> mounts(String owner, ContainerConfig config, SandboxContext pod,
+    private static List<Mount> mounts(String owner, ContainerConfig config, SandboxContext pod,
                                                               LinuxContainerSecurityContext sc, boolean privileged,
-                                                              Linux linux, List<String> warnings, List<Path> hostDirs) {
+                                                              Linux linux, List<String> warnings, List<Path> hostDirs,
+                                                              Supplier<HostMounts> hostMountsSource) {
+        HostMounts hostMounts = null;
         List<MountTranslator.Bind> binds = new ArrayList<>();
-        java.util.Set<String> requested = new java.util.HashSet<>();
+        Set<String> requested = new HashSet<>();
         for (io.peapod.cri.v1.Mount m : config.getMountsList()) {
             if (!m.getContainerPath().isEmpty()) {
                 requested.add(MountTranslator.clean(m.getContainerPath()));
@@ -562,6 +586,12 @@ public final class ContainerSpecBuilder {
             } else if (!hostDirs.contains(hostPath)) {
                 hostDirs.add(hostPath);
             }
+            if (!propagation.equals("rprivate")) {
+                if (hostMounts == null) {
+                    hostMounts = hostMountsSource.get();
+                }
+                checkHostPropagation(owner, dest, hostPath, propagation, hostMounts);
+            }
             binds.add(new MountTranslator.Bind(hostPath.toString(), dest, m.getReadonly(), propagation));
         }
         if (rootPropagation != null) {
@@ -570,7 +600,26 @@ public final class ContainerSpecBuilder {
         return MountTranslator.merge(MountTranslator.defaults(privileged), binds);
     }
 
-    private static void podFile(List<MountTranslator.Bind> binds, java.util.Set<String> requested, Path file,
+    /**
+     * Propagation between host and container works only if the host mount holding the source
+     * propagates: shared for rshared, shared or slave for rslave.
+     */
+    static void checkHostPropagation(String owner, String dest, Path source, String propagation,
+                                     HostMounts hostMounts) {
+        HostMounts.Entry mount = hostMounts.mountOf(source);
+        HostMounts.Propagation p = mount == null ? HostMounts.Propagation.PRIVATE : mount.propagation();
+        boolean ok = propagation.equals("rshared") ? p == HostMounts.Propagation.SHARED
+                : p != HostMounts.Propagation.PRIVATE;
+        if (!ok) {
+            throw new InvalidArgumentException(owner + ": mount at " + dest + " asks for "
+                    + (propagation.equals("rshared") ? "bidirectional" : "host-to-container") + " propagation, but "
+                    + source + " is on the host mount " + (mount == null ? "?" : mount.mountPoint()) + ", which is "
+                    + p.name().toLowerCase(Locale.ROOT) + (propagation.equals("rshared")
+                    ? "; make it shared (mount --make-shared)" : "; make it shared or slave"));
+        }
+    }
+
+    private static void podFile(List<MountTranslator.Bind> binds, Set<String> requested, Path file,
                                 String destination, boolean readonly) {
         if (file != null && !requested.contains(destination)) {
             binds.add(new MountTranslator.Bind(file.toString(), destination, readonly, "rprivate"));

@@ -4,6 +4,8 @@ import io.peapod.cri.v1.LinuxSandboxSecurityContext;
 import io.peapod.cri.v1.NamespaceMode;
 import io.peapod.cri.v1.PodSandboxConfig;
 import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.network.PinnedNamespaces;
+import io.peapod.runtime.pod.files.PodFiles;
 import io.peapod.runtime.spec.LinuxIdMapping;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,6 +81,22 @@ public record SandboxContext(String sandboxId, Path netNs, Path ipcNs, Path utsN
         if (security == null) {
             security = LinuxSandboxSecurityContext.getDefaultInstance();
         }
+    }
+
+    /**
+     * The context of a pod as the pod layer sets it up: pinned namespaces, the pod files written by
+     * {@code PodFiles} into {@code podFilesDir} (null for none), no user namespace; hostname, log
+     * directory, security and PID mode from the sandbox config.
+     */
+    public static SandboxContext forPod(String sandboxId, PodSandboxConfig config, PinnedNamespaces pinned,
+                                        long infraPid, String cgroupParent, Path podFilesDir, Path shmDir) {
+        PinnedNamespaces ns = pinned == null ? new PinnedNamespaces(null, null, null) : pinned;
+        Path dir = podFilesDir;
+        return new SandboxContext(sandboxId, ns.net(), ns.ipc(), ns.uts(), pidModeOf(config), infraPid, null,
+                cgroupParent, dir == null ? null : dir.resolve(PodFiles.HOSTS),
+                dir == null ? null : dir.resolve(PodFiles.RESOLV_CONF),
+                dir == null ? null : dir.resolve(PodFiles.HOSTNAME), shmDir, config.getHostname(),
+                config.getLogDirectory().isEmpty() ? null : Path.of(config.getLogDirectory()), securityOf(config));
     }
 
     /** The PID namespace file of the pod's infra process. */

@@ -4,6 +4,8 @@ import io.peapod.cri.v1.LinuxContainerResources;
 import io.peapod.cri.v1.LinuxSandboxSecurityContext;
 import io.peapod.cri.v1.PodSandboxConfig;
 import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.network.NamespaceType;
+import io.peapod.runtime.network.Sysctls;
 import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.Linux;
 import io.peapod.runtime.spec.LinuxCapabilities;
@@ -30,7 +32,8 @@ import java.util.Map;
  * at {@code /pause}; argv is {@code /pause pause}. It joins the pod's pinned network, IPC and UTS
  * namespaces (and user namespace), gets a new mount namespace, and a new PID namespace unless the
  * pod uses the host's: with a shared PID namespace it is PID 1 there and reaps the pod's orphans.
- * /proc is mounted when its PID namespace is new. It runs with no capabilities and no_new_privs,
+ * /proc is mounted when its PID namespace is new, and a small /dev (the runtime's standard nodes:
+ * masking binds /dev/null). It runs with no capabilities and no_new_privs,
  * as the pod's run_as_user/run_as_group (numeric only: there is no /etc/passwd), else root.
  *
  * <p>cgroup: the infra container is a leaf at {@code <cgroupParent>/<sandboxId>}, like containerd's
@@ -57,6 +60,7 @@ public final class SandboxSpecBuilder {
      * @param rootfs       an empty directory, the infra container's root
      * @param helperBinary the peapod helper (a static binary), mounted at /pause
      */
+    @SuppressWarnings("deprecation") // seccomp_profile_path is still honoured
     public static Translation build(PodSandboxConfig config, SandboxContext pod, Path rootfs, Path helperBinary) {
         String owner = "pod \"" + config.getMetadata().getNamespace() + "/" + config.getMetadata().getName() + "\"";
         if (config.getMetadata().getName().isEmpty()) {
@@ -64,6 +68,9 @@ public final class SandboxSpecBuilder {
         }
         if (rootfs == null) {
             throw new InvalidArgumentException(owner + ": missing infra root directory");
+        }
+        if (pod == null) {
+            throw new InvalidArgumentException(owner + ": missing sandbox context");
         }
         if (helperBinary == null || !helperBinary.isAbsolute() || !Files.isRegularFile(helperBinary)) {
             throw new InvalidArgumentException(owner + ": helper binary " + helperBinary
@@ -114,6 +121,9 @@ public final class SandboxSpecBuilder {
         if (newPid) {
             mounts.add(new Mount("/proc", "proc", "proc", MountTranslator.opts("nosuid", "noexec", "nodev")));
         }
+        // A /dev with the standard nodes: masking binds /dev/null over paths.
+        mounts.add(new Mount("/dev", "tmpfs", "tmpfs",
+                MountTranslator.opts("nosuid", "noexec", "strictatime", "mode=755", "size=65536k")));
         mounts.add(new Mount(PAUSE, "bind", helperBinary.toString(),
                 MountTranslator.opts("rbind", "rprivate", "ro", "nosuid", "nodev")));
         spec.mounts = mounts;
@@ -179,16 +189,16 @@ public final class SandboxSpecBuilder {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : in.entrySet()) {
             String name = e.getKey();
-            io.peapod.runtime.network.NamespaceType type;
+            NamespaceType type;
             try {
-                io.peapod.runtime.network.Sysctls.validateValue(name, e.getValue());
-                type = io.peapod.runtime.network.Sysctls.namespaceOf(name);
+                Sysctls.validateValue(name, e.getValue());
+                type = Sysctls.namespaceOf(name);
             } catch (InvalidArgumentException ex) {
                 throw new InvalidArgumentException(owner + ": " + ex.getMessage(), ex);
             }
             Path nsPath = pod.netNs();
             String nsName = "network";
-            if (type == io.peapod.runtime.network.NamespaceType.IPC) {
+            if (type == NamespaceType.IPC) {
                 nsPath = pod.ipcNs();
                 nsName = "IPC";
             }

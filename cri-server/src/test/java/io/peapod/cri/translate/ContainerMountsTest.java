@@ -138,6 +138,39 @@ class ContainerMountsTest {
     }
 
     @Test
+    void propagationNeedsAPropagatingHostMount() {
+        HostMounts mounts = HostMounts.parse(String.join("\n",
+                "27 1 254:0 / / rw,relatime - ext4 /dev/vda rw",
+                "30 27 0:40 / " + data + " rw master:7 - tmpfs tmpfs rw", ""));
+        ContainerConfig bidirectional = container().addMounts(criMount(data.toString(), "/data")
+                .setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL)).build();
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ContainerSpecBuilder.build(
+                "c1", bidirectional, Fixtures.sandbox(), new Fixtures.Pod().build(), Fixtures.busybox(),
+                Path.of("/r"), Fixtures.etc(), false, () -> mounts));
+        assertTrue(e.getMessage().contains("container \"app\"") && e.getMessage().contains("bidirectional")
+                && e.getMessage().contains(data + ", which is slave"), e.getMessage());
+        // A slave mount carries host-to-container propagation.
+        ContainerConfig hostToContainer = container().addMounts(criMount(data.toString(), "/data")
+                .setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER)).build();
+        Spec s = ContainerSpecBuilder.build("c1", hostToContainer, Fixtures.sandbox(), new Fixtures.Pod().build(),
+                Fixtures.busybox(), Path.of("/r"), Fixtures.etc(), false, () -> mounts).spec();
+        assertEquals(List.of("rbind", "rslave", "rw"), mount(s, "/data").options);
+        // On the private root it does not.
+        ContainerConfig onRoot = container().addMounts(criMount(logs.getParent().getParent().toString() + "/x", "/x")
+                .setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER)).build();
+        InvalidArgumentException p = assertThrows(InvalidArgumentException.class, () -> ContainerSpecBuilder.build(
+                "c1", onRoot, Fixtures.sandbox(), new Fixtures.Pod().build(), Fixtures.busybox(), Path.of("/r"),
+                Fixtures.etc(), false, () -> mounts));
+        assertTrue(p.getMessage().contains("host mount /, which is private"), p.getMessage());
+        // Private mounts never read the mount table.
+        ContainerSpecBuilder.build("c1", container().addMounts(criMount(data.toString(), "/d")).build(),
+                Fixtures.sandbox(), new Fixtures.Pod().build(), Fixtures.busybox(), Path.of("/r"), Fixtures.etc(), false,
+                () -> {
+                    throw new AssertionError("mount table read for a private mount");
+                });
+    }
+
+    @Test
     void mountsReplaceDefaultsAndPodFilesAtTheirDestination() throws Exception {
         Path hosts = Files.writeString(tmp.resolve("hosts"), "127.0.0.1 localhost\n");
         Spec s = build(container().addMounts(criMount(hosts.toString(), "/etc/hosts"))

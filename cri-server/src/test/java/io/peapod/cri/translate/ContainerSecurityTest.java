@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Privileged, capabilities, read-only rootfs, no_new_privs, masked paths, seccomp, AppArmor, SELinux. */
+@SuppressWarnings("deprecation") // the deprecated profile strings are part of what is tested
 class ContainerSecurityTest {
 
     @TempDir

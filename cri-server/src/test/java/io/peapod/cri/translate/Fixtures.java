@@ -23,6 +23,9 @@ final class Fixtures {
     static final String CONTAINER_ID = "c0ffee";
     static final String SANDBOX_ID = "5a4db0c";
 
+    /** A host whose root mount is shared, as under systemd. */
+    static final HostMounts SHARED_ROOT = HostMounts.parse("27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n");
+
     private Fixtures() {
     }
 
@@ -103,7 +106,7 @@ final class Fixtures {
     static Translation build(ContainerConfig config, PodSandboxConfig sandbox, Pod pod, ImageConfig image,
                              RootfsReader files) {
         Translation t = ContainerSpecBuilder.build(CONTAINER_ID, config, sandbox, pod.build(), image,
-                Path.of("/var/lib/peapod/containers/c0ffee/rootfs"), files);
+                Path.of("/var/lib/peapod/containers/c0ffee/rootfs"), files, false, () -> SHARED_ROOT);
         checkValid(t.spec());
         return t;
     }

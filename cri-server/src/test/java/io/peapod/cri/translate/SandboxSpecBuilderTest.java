@@ -72,6 +72,8 @@ class SandboxSpecBuilderTest {
         assertEquals(helper.toString(), pause.source);
         assertEquals("bind", pause.type);
         assertTrue(pause.options.contains("ro"));
+        assertTrue(s.mounts.stream().anyMatch(m -> m.destination.equals("/dev") && m.type.equals("tmpfs")),
+                "a /dev for the standard nodes (masking binds /dev/null)");
         assertEquals(List.of(), s.process.capabilities.bounding);
         assertEquals(List.of(), s.process.capabilities.effective);
         assertEquals(Boolean.TRUE, s.process.noNewPrivileges);
@@ -202,6 +204,32 @@ class SandboxSpecBuilderTest {
         assertThrows(InvalidArgumentException.class, () -> SandboxContext.pidModeOf(withLinux(LinuxPodSandboxConfig
                 .newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
                         .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.TARGET))))));
+    }
+
+    @Test
+    void contextForAPod() {
+        PodSandboxConfig config = withLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
+                LinuxSandboxSecurityContext.newBuilder().setRunAsUser(Int64Value.newBuilder().setValue(7))
+                        .setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER))));
+        SandboxContext ctx = SandboxContext.forPod("s1", config, new io.peapod.runtime.network.PinnedNamespaces(
+                Path.of("/run/peapod/netns/s1"), null, Path.of("/run/peapod/utsns/s1")), 42, "kubepods/pod1",
+                Path.of("/run/peapod/pods/s1"), null);
+        assertEquals(Path.of("/run/peapod/netns/s1"), ctx.netNs());
+        assertNull(ctx.ipcNs());
+        assertEquals(SandboxContext.PidMode.CONTAINER, ctx.pidMode());
+        assertEquals(Path.of("/run/peapod/pods/s1/hosts"), ctx.hostsFile());
+        assertEquals(Path.of("/run/peapod/pods/s1/resolv.conf"), ctx.resolvConfFile());
+        assertEquals(Path.of("/run/peapod/pods/s1/hostname"), ctx.hostnameFile());
+        assertEquals("web-0", ctx.hostname());
+        assertEquals(Path.of("/var/log/pods/default_web-0_1234"), ctx.logDirectory());
+        assertEquals(7, ctx.security().getRunAsUser().getValue());
+        assertEquals(Path.of("/proc/42/ns/pid"), ctx.infraPidNamespace());
+        SandboxContext bare = SandboxContext.forPod("s2", PodSandboxConfig.getDefaultInstance(), null, 0, "p", null,
+                null);
+        assertNull(bare.netNs());
+        assertNull(bare.hostsFile());
+        assertNull(bare.logDirectory());
+        assertEquals("", bare.hostname());
     }
 
     @Test
