@@ -200,6 +200,49 @@ public final class Engine implements AutoCloseable {
         return createPrepared(containerId, rootfs, spec, sandboxId, options);
     }
 
+    /**
+     * Brings the state on disk back in line after a crash or a daemon restart: namespace
+     * pins no sandbox owns are released, sandboxes whose infra container is gone give up
+     * their pins, and containers whose create never finished are deleted. Running
+     * containers and ready pods are left exactly as they are.
+     *
+     * @return one line per repair made, for the log
+     */
+    public List<String> reconcile() {
+        List<String> repairs = new java.util.ArrayList<>();
+        java.util.Set<String> sandboxIds = new java.util.HashSet<>();
+        for (var pod : pods.list()) {
+            sandboxIds.add(pod.id());
+            if (pod.state() == io.peapod.runtime.pod.SandboxState.NOTREADY && pod.netns() != null) {
+                pods.stop(pod.id(), java.time.Duration.ZERO);
+                repairs.add("pod sandbox " + pod.id() + " is not ready: released its namespaces and network");
+            }
+        }
+        var pinner = pods.context().pinner();
+        for (var type : io.peapod.runtime.network.NamespaceType.values()) {
+            for (Path pin : pinner.listPins(type)) {
+                if (!sandboxIds.contains(pin.getFileName().toString())) {
+                    pinner.unpin(pin);
+                    repairs.add("released " + type.runDirName() + " pin " + pin + " that no sandbox owns");
+                }
+            }
+        }
+        for (ContainerRecord c : containers.list()) {
+            if (c.status() == io.peapod.runtime.container.ContainerStatus.CREATING) {
+                removeContainer(c.id(), true);
+                repairs.add("container " + c.id() + " was left half-created: removed");
+            }
+        }
+        for (String key : images.snapshotter().activeKeys()) {
+            boolean owned = containers.list().stream().anyMatch(c -> c.id().equals(key));
+            if (!owned) {
+                discard(key);
+                repairs.add("writable layer " + key + " belongs to no container: removed");
+            }
+        }
+        return repairs;
+    }
+
     /** Deletes a container with its writable layer and bundle directory. */
     public void removeContainer(String containerId, boolean force) {
         containers.delete(containerId, force);

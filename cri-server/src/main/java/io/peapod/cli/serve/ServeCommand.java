@@ -78,6 +78,9 @@ public final class ServeCommand implements Callable<Integer> {
         // before the first logger exists
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", c.logLevel);
         try (Engine engine = Engine.open(c.engineConfig()); CriEvents events = new CriEvents()) {
+            for (String repair : engine.reconcile()) {
+                org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("recovery: {}", repair);
+            }
             Daemon daemon = Daemon.start(engine, events, c.socket());
             daemon.awaitTermination();
         }
