@@ -537,10 +537,29 @@ public final class RegistryClient implements AutoCloseable {
         return new Endpoint(scheme + "://" + host, host, false);
     }
 
-    /** https always; for insecure registries fall back to http when TLS fails. */
+    /**
+     * https always for secure registries. An insecure registry is probed: https first, http when
+     * TLS fails; a loopback one http first (cheap, and what a local registry almost always is).
+     */
     private String probeScheme(String host) {
         if (!config.isInsecure(host)) {
             return "https";
+        }
+        if (config.isLoopback(host)) {
+            try {
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + "/v2/"))
+                        .timeout(PROBE_TIMEOUT).GET().build();
+                HttpResponse<Void> r = client(req.uri()).send(req, HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() != 400) {
+                    LOG.debug("loopback registry {} speaks http ({})", host, r.statusCode());
+                    return "http";
+                }
+            } catch (IOException e) {
+                LOG.debug("loopback registry {} does not answer plain http: {}", host, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "https";
+            }
         }
         try {
             // A plain-HTTP server may sit silent on a TLS hello: keep the probe short.
