@@ -196,6 +196,9 @@ public final class RegistryClient implements AutoCloseable {
                         throw e;
                     }
                     attempt++;
+                    if (e instanceof SSLException) {
+                        attempt = config.maxAttempts(); // a certificate problem does not heal by retrying
+                    }
                     if (ep.mirror() && e instanceof ConnectException && endpoint + 1 < endpoints.size()) {
                         LOG.warn("mirror {} unreachable for blob {}; trying the next endpoint", ep.base(), digest);
                         endpoint++;
@@ -211,8 +214,8 @@ public final class RegistryClient implements AutoCloseable {
                             attempt = 0;
                             continue;
                         }
-                        throw new IOException("downloading blob " + digest + " from " + repo.repository() + " failed "
-                                + "after " + attempt + " attempts: " + e.getMessage(), e);
+                        throw new RegistryException("downloading blob " + digest + " from " + repo.repository()
+                                + describe(ep) + " failed after " + attempt + " attempt(s): " + e, e);
                     }
                     listener.onEvent(new ProgressEvent(ProgressEvent.Kind.RETRYING, image, digest, w.written(), size));
                     LOG.warn("blob {} download broke at byte {} ({}); retry {}", digest, w.written(), e.toString(),
@@ -358,7 +361,8 @@ public final class RegistryClient implements AutoCloseable {
                 throw new RegistryException(req.method + " " + req.uri + " interrupted", e);
             } catch (IOException e) {
                 attempt++;
-                if (attempt >= config.maxAttempts() || e instanceof ConnectException && ep.mirror()) {
+                if (attempt >= config.maxAttempts() || e instanceof ConnectException && ep.mirror()
+                        || e instanceof SSLException) {
                     throw new RegistryException(req.method + " " + req.uri + " failed after " + attempt
                             + " attempts: " + e, e);
                 }

@@ -43,6 +43,10 @@ public final class ImageBench {
         switch (args[0]) {
             case "unpack" -> timed(Integer.parseInt(args[4]), i -> unpack(Path.of(args[1]), args[2],
                     Path.of(args[3]).resolve("u" + i)));
+            case "unpack-nometa" -> {
+                noMeta = true;
+                timed(Integer.parseInt(args[4]), i -> unpack(Path.of(args[1]), args[2], Path.of(args[3]).resolve("u" + i)));
+            }
             case "unpack-once" -> unpack(Path.of(args[1]), args[2], Path.of(args[3]));
             case "pull" -> timed(Integer.parseInt(args[3]), i -> pull(args[1], Path.of(args[2]).resolve("p" + i)));
             case "pull-once" -> pull(args[1], Path.of(args[2]));
@@ -51,6 +55,19 @@ public final class ImageBench {
         }
         System.exit(0);
     }
+
+    static boolean noMeta;
+
+    /** Experiment: the unpacker without ownership, mode and time syscalls, to see what they cost. */
+    static final io.peapod.sys.Syscalls NO_META = (io.peapod.sys.Syscalls) java.lang.reflect.Proxy.newProxyInstance(
+            ImageBench.class.getClassLoader(), new Class<?>[] {io.peapod.sys.Syscalls.class}, (proxy, m, a) -> {
+                switch (m.getName()) {
+                    case "lchown", "chmod", "lutimes":
+                        return null;
+                    default:
+                        return m.invoke(LinuxSyscalls.get(), a);
+                }
+            });
 
     interface Run {
         void run(int i) throws Exception;
@@ -87,7 +104,7 @@ public final class ImageBench {
         Files.createDirectories(dir);
         Compression c = compression.equals("gzip") ? Compression.GZIP : Compression.NONE;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(layer), 1 << 20)) {
-            new LayerUnpacker(LinuxSyscalls.get()).unpack(in, c, dir, null, List.of());
+            new LayerUnpacker(noMeta ? NO_META : LinuxSyscalls.get()).unpack(in, c, dir, null, List.of());
         }
     }
 
