@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * {@code repo@sha256:…}), an image id ({@code sha256:<config>}), a manifest digest, or an
  * unambiguous id prefix (at least 4 hex characters).
  */
-public final class ImageService {
+public final class ImageService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageService.class);
     private static final Pattern HEX_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
 
@@ -91,6 +91,12 @@ public final class ImageService {
         return new ImageService(new LocalContentStore(root.resolve("content")),
                 new OverlaySnapshotter(root.resolve("snapshots")), new ImageStore(root.resolve("images")),
                 new RegistryClient(registryConfig), LinuxSyscalls.get(), Platform.host(), inUse, root.resolve("tmp"));
+    }
+
+    /** Stops the registry client's transfer threads. */
+    @Override
+    public void close() {
+        registry.close();
     }
 
     public ContentStore content() {

@@ -277,4 +277,35 @@ class RegistryIT {
                 () -> c.pull(fake.host() + "/x:odd", ProgressListener.NONE));
         assertTrue(odd.getMessage().contains("application/vnd.example.thing+json"), odd.getMessage());
     }
+
+    @Test
+    void httpsWithAPerRegistryCaDirectory() throws Exception {
+        Path certs = tmp.resolve("certs");
+        javax.net.ssl.SSLContext serverTls = io.peapod.image.testing.TestCerts.selfSigned(tmp.resolve("pki"));
+        FakeRegistry fake = new FakeRegistry(serverTls);
+        closeables.add(fake);
+        ImageService seedSvc = service("seed", fast());
+        TestImages.Built b = TestImages.build(seedSvc.content(), List.of(new TestImages.Layer(
+                new TarWriter().file("f", 0644, "tls").toBytes(), Compression.GZIP)), Platform.LINUX_AMD64);
+        io.peapod.image.spec.ImageManifest m = io.peapod.image.spec.Json.parse(b.manifest(),
+                io.peapod.image.spec.ImageManifest.class, "m");
+        fake.serve("x/manifests/1", MediaTypes.OCI_MANIFEST, b.manifest());
+        for (Descriptor d : List.of(m.config(), m.layers().get(0))) {
+            fake.serve("x/blobs/" + d.digest(), "application/octet-stream", seedSvc.content().read(d.parsedDigest()));
+        }
+        // Loopback is not treated as insecure here: TLS must verify, and there is no fallback to http.
+        RegistryException untrusted = assertThrows(RegistryException.class, () -> service("no-ca",
+                fast().loopbackInsecure(false).certsDir(certs)).pull(fake.host() + "/x:1", Platform.LINUX_AMD64,
+                false, ProgressListener.NONE));
+        assertTrue(untrusted.getMessage().contains("https://" + fake.host()), untrusted.getMessage());
+
+        // CA directories are per host; the fake redirects blobs to localhost:<port>, a second host.
+        for (String host : List.of(fake.host(), fake.host().replace("127.0.0.1", "localhost"))) {
+            Files.createDirectories(certs.resolve(host));
+            Files.copy(tmp.resolve("pki/ca.crt"), certs.resolve(host).resolve("ca.crt"));
+        }
+        Image pulled = service("with-ca", fast().loopbackInsecure(false).certsDir(certs))
+                .pull(fake.host() + "/x:1", Platform.LINUX_AMD64, false, ProgressListener.NONE);
+        assertEquals(b.config(), pulled.id());
+    }
 }

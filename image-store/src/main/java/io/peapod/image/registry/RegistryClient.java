@@ -196,6 +196,9 @@ public final class RegistryClient implements AutoCloseable {
                         throw e;
                     }
                     attempt++;
+                    if (e instanceof SSLException) {
+                        attempt = config.maxAttempts(); // a certificate problem does not heal by retrying
+                    }
                     if (ep.mirror() && e instanceof ConnectException && endpoint + 1 < endpoints.size()) {
                         LOG.warn("mirror {} unreachable for blob {}; trying the next endpoint", ep.base(), digest);
                         endpoint++;
@@ -211,8 +214,8 @@ public final class RegistryClient implements AutoCloseable {
                             attempt = 0;
                             continue;
                         }
-                        throw new IOException("downloading blob " + digest + " from " + repo.repository() + " failed "
-                                + "after " + attempt + " attempts: " + e.getMessage(), e);
+                        throw new RegistryException("downloading blob " + digest + " from " + repo.repository()
+                                + describe(ep) + " failed after " + attempt + " attempt(s): " + e, e);
                     }
                     listener.onEvent(new ProgressEvent(ProgressEvent.Kind.RETRYING, image, digest, w.written(), size));
                     LOG.warn("blob {} download broke at byte {} ({}); retry {}", digest, w.written(), e.toString(),
@@ -358,7 +361,8 @@ public final class RegistryClient implements AutoCloseable {
                 throw new RegistryException(req.method + " " + req.uri + " interrupted", e);
             } catch (IOException e) {
                 attempt++;
-                if (attempt >= config.maxAttempts() || e instanceof ConnectException && ep.mirror()) {
+                if (attempt >= config.maxAttempts() || e instanceof ConnectException && ep.mirror()
+                        || e instanceof SSLException) {
                     throw new RegistryException(req.method + " " + req.uri + " failed after " + attempt
                             + " attempts: " + e, e);
                 }
@@ -537,10 +541,29 @@ public final class RegistryClient implements AutoCloseable {
         return new Endpoint(scheme + "://" + host, host, false);
     }
 
-    /** https always; for insecure registries fall back to http when TLS fails. */
+    /**
+     * https always for secure registries. An insecure registry is probed: https first, http when
+     * TLS fails; a loopback one http first (cheap, and what a local registry almost always is).
+     */
     private String probeScheme(String host) {
         if (!config.isInsecure(host)) {
             return "https";
+        }
+        if (config.isLoopback(host)) {
+            try {
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + host + "/v2/"))
+                        .timeout(PROBE_TIMEOUT).GET().build();
+                HttpResponse<Void> r = client(req.uri()).send(req, HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() != 400) {
+                    LOG.debug("loopback registry {} speaks http ({})", host, r.statusCode());
+                    return "http";
+                }
+            } catch (IOException e) {
+                LOG.debug("loopback registry {} does not answer plain http: {}", host, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "https";
+            }
         }
         try {
             // A plain-HTTP server may sit silent on a TLS hello: keep the probe short.

@@ -103,9 +103,11 @@ public final class RegistryConfig {
         if (insecure.contains(host)) {
             return true;
         }
-        if (!loopbackInsecure) {
-            return false;
-        }
+        return loopbackInsecure && isLoopback(host);
+    }
+
+    /** localhost, 127.0.0.0/8 or ::1, with or without a port. */
+    public boolean isLoopback(String host) {
         String h = host;
         if (h.startsWith("[")) {
             h = h.substring(1, h.indexOf(']'));

@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class LayerUnpacker {
     private static final Logger LOG = LoggerFactory.getLogger(LayerUnpacker.class);
     private static final int BUFFER = 1 << 20;
+    private static final int READ_AHEAD_CHUNK = 1 << 20;
+    private static final int READ_AHEAD_CHUNKS = 4;
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final byte[] OPAQUE_VALUE = {'y'};
@@ -81,13 +83,16 @@ public final class LayerUnpacker {
         HashingInputStream hashed = new HashingInputStream(Decompression.open(blob, compression),
                 Digest.newDigest(algorithm));
         Run run = new Run(target, lowerDirs);
-        PaxTapInputStream tar = new PaxTapInputStream(hashed);
-        TarArchiveEntry e;
-        while ((e = tar.getNextEntry()) != null) {
-            run.apply(tar, e, tar.takeXattrs());
+        try (ReadAheadInputStream ahead = new ReadAheadInputStream(hashed, READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS,
+                "peapod-unpack-read")) {
+            PaxTapInputStream tar = new PaxTapInputStream(ahead);
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                run.apply(tar, e, tar.takeXattrs());
+            }
+            // Whatever follows the end-of-archive records is still part of the diff ID.
+            ahead.transferTo(OutputStream.nullOutputStream());
         }
-        // Whatever follows the end-of-archive records is still part of the diff ID.
-        hashed.transferTo(OutputStream.nullOutputStream());
         Digest diffId = Digest.of(hashed.digest().digest(), algorithm);
         if (expectedDiffId != null && !expectedDiffId.equals(diffId)) {
             throw new DigestMismatchException("layer diff ID mismatch: the image config says " + expectedDiffId

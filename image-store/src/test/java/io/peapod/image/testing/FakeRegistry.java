@@ -24,8 +24,24 @@ public final class FakeRegistry implements AutoCloseable {
     /** Authorization headers seen per path. */
     public final List<String> seen = new CopyOnWriteArrayList<>();
 
+    private final String scheme;
+
     public FakeRegistry() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(null);
+    }
+
+    /** Over HTTPS when {@code tls} is given. */
+    public FakeRegistry(javax.net.ssl.SSLContext tls) throws IOException {
+        InetSocketAddress addr = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(addr, 0);
+            scheme = "http";
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(addr, 0);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server = https;
+            scheme = "https";
+        }
         server.createContext("/", this::handle);
         server.start();
     }
@@ -58,7 +74,7 @@ public final class FakeRegistry implements AutoCloseable {
             return;
         }
         if (!("Bearer " + TOKEN).equals(auth)) {
-            ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"http://" + host()
+            ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"" + scheme + "://" + host()
                     + "/token\",service=\"fake\",scope=\"repository:x:pull\"");
             reply(ex, 401, "application/json", "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"token\"}]}".getBytes());
             return;
@@ -70,7 +86,7 @@ public final class FakeRegistry implements AutoCloseable {
         }
         if (path.contains("/blobs/")) {
             // Redirect to "another host": localhost instead of 127.0.0.1, like a registry sending clients to S3.
-            ex.getResponseHeaders().add("Location", "http://localhost:" + server.getAddress().getPort() + "/storage/"
+            ex.getResponseHeaders().add("Location", scheme + "://localhost:" + server.getAddress().getPort() + "/storage/"
                     + path.substring(4));
             reply(ex, 307, "text/plain", new byte[0]);
             return;

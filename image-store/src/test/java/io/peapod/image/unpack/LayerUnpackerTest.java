@@ -210,4 +210,31 @@ class LayerUnpackerTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+
+    @Test
+    void gnuLongNamesAndLinks() throws IOException {
+        String longName = "g/" + "n".repeat(150) + "/file";
+        String longLink = "../" + "t".repeat(140);
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream out =
+                new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bo)) {
+            out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_GNU);
+            byte[] data = bytes("gnu");
+            org.apache.commons.compress.archivers.tar.TarArchiveEntry f =
+                    new org.apache.commons.compress.archivers.tar.TarArchiveEntry(longName);
+            f.setSize(data.length);
+            out.putArchiveEntry(f);
+            out.write(data);
+            out.closeArchiveEntry();
+            org.apache.commons.compress.archivers.tar.TarArchiveEntry l =
+                    new org.apache.commons.compress.archivers.tar.TarArchiveEntry("g/link",
+                            org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+            l.setLinkName(longLink);
+            out.putArchiveEntry(l);
+            out.closeArchiveEntry();
+        }
+        unpack(bo.toByteArray(), Compression.NONE);
+        assertEquals("gnu", Files.readString(target.resolve(longName)));
+        assertEquals(longLink, Files.readSymbolicLink(target.resolve("g/link")).toString());
+    }
 }
