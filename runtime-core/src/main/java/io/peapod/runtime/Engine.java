@@ -274,6 +274,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         try {
+            images.close();
             lock.release();
             lockFile.close();
         } catch (IOException e) {
