@@ -85,7 +85,7 @@ public final class BenchCri implements java.util.concurrent.Callable<Integer> {
             }
             return 0;
         }
-        Path work = Files.createTempDirectory(Path.of("/tmp"), "pp-bench-");
+        Path work = io.peapod.runtime.util.ShortTempDirs.create();
         String cgroupParent = "peapod-bench-" + UUID.randomUUID().toString().substring(0, 8);
         Files.createDirectories(work.resolve("cni"));
         EngineConfig config = new EngineConfig(work.resolve("r"), work.resolve("s"),

@@ -133,6 +133,8 @@ public final class BenchOci implements Callable<Integer> {
         Spec spec = DefaultSpec.create(false);
         spec.process.terminal = false;
         spec.process.args = List.of("/bin/true");
+        // the peers' versions on a stable distribution predate runtime-spec 1.2; this bundle needs nothing newer
+        spec.ociVersion = "1.0.2";
         SpecIO.write(spec, dir.resolve("config.json"));
         return dir;
     }

@@ -61,7 +61,7 @@ public final class BenchPods implements Callable<Integer> {
     }
 
     private void measure(String network, String conflist, List<Samples> table, List<String> memory) throws Exception {
-        Path work = Files.createTempDirectory(Path.of("/tmp"), "pp-bench-");
+        Path work = io.peapod.runtime.util.ShortTempDirs.create();
         String cgroupParent = "peapod-bench-" + UUID.randomUUID().toString().substring(0, 8);
         Path conf = Files.createDirectories(work.resolve("cni"));
         if (conflist != null) {
