@@ -78,6 +78,36 @@ public final class StreamingServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Parses the {@code streaming.address} setting: {@code HOST:PORT}, {@code [IPV6]:PORT} or
+     * {@code :PORT} (loopback); port 0 picks a free one.
+     */
+    public static InetSocketAddress parseAddress(String text) {
+        String t = text == null ? "" : text.strip();
+        int colon = t.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("streaming address \"" + text + "\" is not HOST:PORT");
+        }
+        String host = t.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new IllegalArgumentException("streaming address \"" + text + "\": write an IPv6 host as [HOST]:PORT");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(t.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("streaming address \"" + text + "\": port \"" + t.substring(colon + 1)
+                    + "\" is not a number from 0 to 65535");
+        }
+        return host.isEmpty() ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port)
+                : new InetSocketAddress(host, port);
+    }
+
     /** {@code http://HOST:PORT}, what every streaming URL starts with. */
     public String baseUrl() {
         return baseUrl;

@@ -81,4 +81,17 @@ class StreamingUnitsTest {
         assertEquals(-1, StatusJson.exitCodeOf(failure));
         assertTrue(failure.contains("container \\\"x\\\"\\nis gone"), failure);
     }
+
+    @Test
+    void streamingAddresses() {
+        assertEquals(new java.net.InetSocketAddress("127.0.0.1", 0), StreamingServer.parseAddress("127.0.0.1:0"));
+        assertEquals(10010, StreamingServer.parseAddress(":10010").getPort());
+        assertTrue(StreamingServer.parseAddress(":10010").getAddress().isLoopbackAddress());
+        assertEquals(new java.net.InetSocketAddress("::1", 8), StreamingServer.parseAddress("[::1]:8"));
+        for (String bad : new String[] {"localhost", "1.2.3.4:x", "1.2.3.4:70000", "::1:8", ""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> StreamingServer.parseAddress(bad));
+            assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
+        }
+    }
 }

@@ -60,9 +60,8 @@ public final class StreamClient {
      */
     public static int run(URI url, Transport transport, boolean tty, InputStream in, OutputStream out,
                           OutputStream err) {
-        try (RemoteCommandSession s = remoteCommand(url, transport, transport == Transport.SPDY
-                        ? transport.remoteCommandProtocols() : transport.remoteCommandProtocols(), in != null, tty,
-                out, tty ? null : err)) {
+        try (RemoteCommandSession s = remoteCommand(url, transport, transport.remoteCommandProtocols(), in != null,
+                tty, out, tty ? null : err)) {
             if (in != null) {
                 Thread pump = new Thread(() -> {
                     byte[] buf = new byte[8192];
