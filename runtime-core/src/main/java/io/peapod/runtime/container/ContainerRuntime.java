@@ -84,6 +84,14 @@ public final class ContainerRuntime {
         return new ExecContainer(ctx).execute(id, process, stdio, timeout);
     }
 
+    /**
+     * Starts one more process in a running container with its stdio (or its terminal, when
+     * {@code process.terminal}) handed to the caller; see {@link ExecSession}.
+     */
+    public ExecSession execSession(String id, io.peapod.runtime.spec.Process process, boolean withStdin) {
+        return ExecSession.start(ctx, id, process, withStdin);
+    }
+
     /** The container's own process spec with {@code args} and the given overrides (null keeps the container's). */
     public io.peapod.runtime.spec.Process execProcess(String id, List<String> args, List<String> env, String cwd,
                                                       Long uid, Long gid, boolean tty) {
