@@ -5,7 +5,8 @@ import io.peapod.cri.GetVersion;
 import io.peapod.cri.ImageServiceImpl;
 import io.peapod.cri.RuntimeServiceImpl;
 import io.peapod.cri.StreamingHandler;
-import io.peapod.cri.UnwiredHandlers;
+import io.peapod.cri.streaming.StreamingServer;
+import io.peapod.cri.streaming.StreamingService;
 import io.peapod.cri.service.CriContainers;
 import io.peapod.cri.service.CriEvents;
 import io.peapod.cri.service.CriImages;
@@ -16,6 +17,8 @@ import io.peapod.cri.service.ExitWatcher;
 import io.peapod.cri.translate.ResourceTranslator;
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.spec.LinuxResources;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,7 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
             for (String repair : engine.reconcile()) {
                 org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("recovery: {}", repair);
             }
-            Daemon daemon = Daemon.start(engine, events, c.socket());
+            Daemon daemon = Daemon.start(engine, events, c.socket(),
+                    StreamingServer.parseAddress(c.streamingAddress));
             daemon.awaitTermination();
         }
         return 0;
@@ -92,22 +96,31 @@ public final class ServeCommand implements Callable<Integer> {
         private final CriServer server;
         private final ExitWatcher watcher;
         private final CriEvents events;
+        private final StreamingServer streaming;
 
-        private Daemon(CriServer server, ExitWatcher watcher, CriEvents events) {
+        private Daemon(CriServer server, ExitWatcher watcher, CriEvents events, StreamingServer streaming) {
             this.server = server;
             this.watcher = watcher;
             this.events = events;
+            this.streaming = streaming;
+        }
+
+        public String streamingUrl() {
+            return streaming.baseUrl();
         }
 
         public Path socket() {
             return server.socket();
         }
 
+        /** A daemon whose streaming server listens on a free loopback port. */
         public static Daemon start(Engine engine, CriEvents events, Path socket) {
-            return start(engine, events, socket, UnwiredHandlers.INSTANCE);
+            return start(engine, events, socket, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         }
 
-        public static Daemon start(Engine engine, CriEvents events, Path socket, StreamingHandler streaming) {
+        public static Daemon start(Engine engine, CriEvents events, Path socket, InetSocketAddress streamingAddress) {
+            StreamingServer streamingServer = StreamingServer.start(streamingAddress, engine.containers());
+            StreamingHandler streaming = new StreamingService(streamingServer, engine.containers(), engine.pods());
             CriContainers containers = new CriContainers(engine, events);
             events.decorateWith(b -> {
                 try {
@@ -122,7 +135,7 @@ public final class ServeCommand implements Callable<Integer> {
             CriServer server = new CriServer(socket, runtime, new ImageServiceImpl(new CriImages(engine)));
             server.start();
             ExitWatcher watcher = new ExitWatcher(engine, events).start(1000);
-            Daemon daemon = new Daemon(server, watcher, events);
+            Daemon daemon = new Daemon(server, watcher, events, streamingServer);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "peapod-shutdown"));
             return daemon;
         }
@@ -137,6 +150,7 @@ public final class ServeCommand implements Callable<Integer> {
             watcher.close();
             events.close();
             server.shutdown(Duration.ofSeconds(10));
+            streaming.close();
         }
     }
 

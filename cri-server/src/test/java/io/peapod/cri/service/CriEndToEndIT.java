@@ -181,6 +181,10 @@ class CriEndToEndIT {
                 ExecSyncRequest.newBuilder().setContainerId(id).addCmd("sleep").addCmd("20").setTimeout(1).build()));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, slow.getStatus().getCode());
 
+        String url = client.runtime().exec(io.peapod.cri.v1.ExecRequest.newBuilder().setContainerId(id)
+                .addCmd("true").setStdout(true).build()).getUrl();
+        assertTrue(url.startsWith("http://127.0.0.1:") && url.contains("/exec/"), url);
+
         Path log = Path.of(status(id).getLogPath());
         String text = "";
         for (int i = 0; i < 50 && !text.contains("stderr F oops"); i++) {
