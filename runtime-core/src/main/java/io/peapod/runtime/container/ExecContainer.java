@@ -38,6 +38,17 @@ final class ExecContainer {
      * @return the exit code (128+signal when killed)
      */
     int execute(String id, Process process, Map<Integer, String> stdio) {
+        return execute(id, process, stdio, null, null, false);
+    }
+
+    /**
+     * runc's exec: as {@link #execute(String, Process, Map)}, with the pty master sent to
+     * {@code consoleSocket} when the process has a terminal, the process's host pid written
+     * to {@code pidFile}, and with {@code detach} no waiting: the process is left to the
+     * caller's subreaper (conmon waits for it) and 0 is returned.
+     */
+    int execute(String id, Process process, Map<Integer, String> stdio, Path consoleSocket, Path pidFile,
+                boolean detach) {
         ContainerRecord r = new ContainerStates(ctx).current(id);
         if (!r.status().canExec()) {
             throw new FailedPreconditionException("container " + id + " is " + r.status().ociName()
@@ -45,6 +56,11 @@ final class ExecContainer {
         }
         if (process.args == null || process.args.isEmpty()) {
             throw new InvalidArgumentException("exec in container " + id + ": no command given");
+        }
+        boolean tty = Boolean.TRUE.equals(process.terminal);
+        if (tty && consoleSocket == null && detach) {
+            throw new InvalidArgumentException("exec in container " + id
+                    + ": a detached process with a terminal needs --console-socket");
         }
         Spec spec = specOf(id);
         Plan plan = new Plan();
@@ -62,11 +78,18 @@ final class ExecContainer {
                 plan.op("CGROUP_PROCS", p.toString());
             }
         }
-        for (Map.Entry<Integer, String> e : stdio.entrySet()) {
-            plan.op("STDIO", e.getKey().toString(), e.getValue());
-        }
-        if (Boolean.TRUE.equals(process.terminal)) {
+        if (tty) {
             plan.op("TTY");
+            if (consoleSocket != null) {
+                plan.op("CONSOLE_SOCKET", consoleSocket.toAbsolutePath().toString());
+            }
+        } else {
+            for (Map.Entry<Integer, String> e : stdio.entrySet()) {
+                plan.op("STDIO", e.getKey().toString(), e.getValue());
+            }
+        }
+        if (pidFile != null) {
+            plan.op("PID_FILE", pidFile.toAbsolutePath().toString());
         }
         new SpecToPlan(ctx.limits()).processSteps(plan, process, spec);
         Path planFile;
@@ -78,8 +101,15 @@ final class ExecContainer {
         try {
             plan.write(planFile);
             CreateOptions io = new CreateOptions(stdio, null, null, null, false, false);
-            return ctx.helper().execAndWait(planFile, CreateContainer.redirect(io, 0), CreateContainer.redirect(io, 1),
-                    CreateContainer.redirect(io, 2));
+            Redirect in = CreateContainer.redirect(io, 0);
+            Redirect out = CreateContainer.redirect(io, 1);
+            Redirect err = CreateContainer.redirect(io, 2);
+            if (detach) {
+                // the helper's create mode on an exec plan: START now, and it exits at once
+                ctx.helper().create(planFile, in, out, err);
+                return 0;
+            }
+            return ctx.helper().execAndWait(planFile, in, out, err);
         } finally {
             try {
                 Files.deleteIfExists(planFile);

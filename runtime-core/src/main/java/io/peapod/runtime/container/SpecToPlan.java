@@ -63,7 +63,7 @@ public final class SpecToPlan {
         Plan plan = new Plan();
         plan.op("ID", id);
         plan.op("STATE_DIR", stateDir.toString());
-        plan.op("MONITOR", "yes");
+        plan.op("MONITOR", options.monitor() ? "yes" : "no");
         namespaces(plan, spec);
         for (Path procs : cgroupProcs) {
             plan.op("CGROUP_PROCS", procs.toString());
