@@ -243,7 +243,7 @@ void init_run(const struct plan *p, const struct stdio_set *io, int sync, int fi
         if (step(&p->recs[i], &rootfs, &e) < 0)
             goto fail;
     }
-    if (stdio_apply(io, &e) < 0)
+    if (stdio_apply(io, &e) < 0 || stdio_console(io, &e) < 0)
         goto fail;
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
     if (sync_send(sync, MSG_CREATED, 0, NULL) < 0)
