@@ -220,7 +220,7 @@ void init_run(const struct plan *p, const struct stdio_set *io, int sync, int fi
 {
     const char *rootfs = NULL;
     struct perr e;
-    int fifo_w = -1;
+    int fifo_w = -1, filtered = 0;
 
     reset_signals();
     if (setsid() < 0) {
@@ -231,15 +231,24 @@ void init_run(const struct plan *p, const struct stdio_set *io, int sync, int fi
         perr_set(&e, "TTY", "ioctl", errno, "TIOCSCTTY");
         goto fail;
     }
-    for (int i = 0; i < p->nrecs; i++)
+    for (int i = 0; i < p->nrecs; i++) {
+        /* Without no_new_privs the filter needs CAP_SYS_ADMIN: Java places it
+         * before the credentials change. */
+        if (is(&p->recs[i], "SECCOMP_NOW")) {
+            if (install_seccomp(p, &e) < 0)
+                goto fail;
+            filtered = 1;
+            continue;
+        }
         if (step(&p->recs[i], &rootfs, &e) < 0)
             goto fail;
-    if (stdio_apply(io, &e) < 0)
+    }
+    if (stdio_apply(io, &e) < 0 || stdio_console(io, &e) < 0)
         goto fail;
     syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
     if (sync_send(sync, MSG_CREATED, 0, NULL) < 0)
         _exit(1);
-    if (wait_start(p, sync, fifo, &fifo_w, &e) < 0 || install_seccomp(p, &e) < 0)
+    if (wait_start(p, sync, fifo, &fifo_w, &e) < 0 || (!filtered && install_seccomp(p, &e) < 0))
         goto fail;
     exec_program(p, &e);
 fail:

@@ -32,7 +32,7 @@ static const struct opdef OPS[] = {
     {"CAP_BOUNDING", "u"}, {"KEEPCAPS", ""}, {"SETGROUPS", "s"}, {"SETGID", "n"},
     {"SETUID", "n"}, {"CAPS", "uuu"}, {"CAP_AMBIENT", "u"}, {"NO_NEW_PRIVS", ""},
     {"UMASK", "u"}, {"CHDIR", "s"}, {"ENV", "s"}, {"ARG", "s"}, {"PATH_SEARCH", "s"},
-    {"SECCOMP", "us"},
+    {"SECCOMP", "us"}, {"SECCOMP_NOW", ""},
 };
 
 static const struct { const char *name; int flag; } NS_TYPES[] = {

@@ -23,6 +23,7 @@ struct stdio_set {
     int in;         /* write end of the stdin pipe, kept by the monitor */
     int master;     /* pty master (TTY without CONSOLE_SOCKET), kept by the monitor */
     int slave;      /* pty slave, the child's controlling terminal */
+    int console;    /* connected CONSOLE_SOCKET: the container opens its pty and sends the master */
 };
 
 struct spawned {
@@ -38,6 +39,9 @@ int sync_recv(int fd, struct sync_msg *m);
 int stdio_prepare(const struct plan *p, struct stdio_set *io, struct perr *e);
 int stdio_apply(const struct stdio_set *io, struct perr *e);
 void stdio_close_child(struct stdio_set *io);
+/* In the container (after the init steps): open a pty on its own /dev/ptmx, make it
+ * the controlling terminal on fd 0-2 and send the master over io->console. */
+int stdio_console(const struct stdio_set *io, struct perr *e);
 
 /* Creates the container process; it has run its init steps when this returns 0
  * (and, with START now, has called execve successfully). The caller must be a

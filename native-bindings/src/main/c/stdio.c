@@ -38,14 +38,9 @@ static int make_pipe(int *child, int *parent, int child_reads, struct perr *e)
     return 0;
 }
 
-static int send_console(const char *path, int master, struct perr *e)
+static int connect_console(const char *path, int *out, struct perr *e)
 {
     struct sockaddr_un addr;
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    char byte = 0;
-    struct iovec iov = {&byte, 1};
-    struct msghdr msg;
-    struct cmsghdr *c;
     int s;
 
     memset(&addr, 0, sizeof addr);
@@ -60,6 +55,18 @@ static int send_console(const char *path, int master, struct perr *e)
             close(s);
         return perr_set(e, "CONSOLE_SOCKET", "connect", saved, "%s", path);
     }
+    *out = s;
+    return 0;
+}
+
+static int send_master(int s, int master, struct perr *e)
+{
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    char byte = 0;
+    struct iovec iov = {&byte, 1};
+    struct msghdr msg;
+    struct cmsghdr *c;
+
     memset(&msg, 0, sizeof msg);
     memset(cbuf, 0, sizeof cbuf);
     msg.msg_iov = &iov;
@@ -71,16 +78,41 @@ static int send_console(const char *path, int master, struct perr *e)
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &master, sizeof(int));
-    if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0) {
-        int saved = errno;
-        close(s);
-        return perr_set(e, "CONSOLE_SOCKET", "sendmsg", saved, "%s", path);
-    }
-    close(s);
+    if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0)
+        return perr_set(e, "CONSOLE_SOCKET", "sendmsg", errno, "pty master");
     return 0;
 }
 
-static int open_pty(const struct plan *p, struct stdio_set *io, struct perr *e)
+/* The pty comes from the container's own /dev/ptmx (its devpts), so that ttyname()
+ * works inside; the socket was connected on the host before any namespace change. */
+int stdio_console(const struct stdio_set *io, struct perr *e)
+{
+    int unlock = 0, master, slave;
+
+    if (io->console < 0)
+        return 0;
+    master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0)
+        return perr_set(e, "TTY", "open", errno, "/dev/ptmx in the container");
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+        return perr_set(e, "TTY", "ioctl", errno, "TIOCSPTLCK");
+    slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0)
+        return perr_set(e, "TTY", "ioctl", errno, "TIOCGPTPEER");
+    if (ioctl(slave, TIOCSCTTY, 0) < 0)
+        return perr_set(e, "TTY", "ioctl", errno, "TIOCSCTTY");
+    for (int i = 0; i < 3; i++)
+        if (dup2(slave, i) < 0)
+            return perr_set(e, "TTY", "dup2", errno, "fd %d", i);
+    if (send_master(io->console, master, e) < 0)
+        return -1;
+    close(master);
+    close(slave);
+    close(io->console);
+    return 0;
+}
+
+static int open_pty(struct stdio_set *io, struct perr *e)
 {
     int unlock = 0;
 
@@ -94,22 +126,18 @@ static int open_pty(const struct plan *p, struct stdio_set *io, struct perr *e)
         return perr_set(e, "TTY", "ioctl", errno, "TIOCGPTPEER");
     for (int i = 0; i < 3; i++)
         io->child[i] = io->slave;
-    if (p->console_socket) {
-        if (send_console(p->console_socket, io->master, e) < 0)
-            return -1;
-        close(io->master);      /* whoever received it owns the terminal now */
-        io->master = -1;
-    }
     return 0;
 }
 
 int stdio_prepare(const struct plan *p, struct stdio_set *io, struct perr *e)
 {
-    io->out = io->err = io->in = io->master = io->slave = -1;
+    io->out = io->err = io->in = io->master = io->slave = io->console = -1;
     for (int i = 0; i < 3; i++)
         io->child[i] = -1;
+    if (p->tty && p->console_socket)
+        return connect_console(p->console_socket, &io->console, e);
     if (p->tty)
-        return open_pty(p, io, e);
+        return open_pty(io, e);
     if (p->stdin_pipe && !p->stdio[0]) {
         if (make_pipe(&io->child[0], &io->in, 1, e) < 0)
             return -1;
@@ -151,4 +179,7 @@ void stdio_close_child(struct stdio_set *io)
         io->child[i] = -1;
     }
     io->slave = -1;
+    if (io->console >= 0)
+        close(io->console);
+    io->console = -1;
 }

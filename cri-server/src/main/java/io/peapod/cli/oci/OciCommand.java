@@ -13,8 +13,25 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "oci", description = "runc-compatible OCI runtime commands.",
         subcommands = {OciCreate.class, OciStart.class, OciState.class, OciKill.class, OciDelete.class,
-            OciRun.class, OciList.class, OciSpec.class, OciPause.class, OciResume.class, OciExec.class})
+            OciRun.class, OciList.class, OciSpec.class, OciPause.class, OciResume.class, OciExec.class,
+            OciPs.class, OciUpdate.class, OciEvents.class, OciFeatures.class},
+        versionProvider = OciCommand.VersionLines.class)
 public final class OciCommand {
+    /** The runc-compatible --version lines. */
+    static final class VersionLines implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = io.peapod.cli.Version.current();
+            return new String[] {"runc version " + v, "commit: peapod-" + v, "spec: " + OciFeatures.SPEC_VERSION};
+        }
+    }
+
+    @Option(names = {"-v", "--version"}, versionHelp = true, description = "print the version")
+    boolean versionRequested;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help")
+    boolean helpRequested;
+
     @Option(names = "--root", description = "state directory (default ${DEFAULT-VALUE})",
             defaultValue = "/run/peapod-oci")
     Path root;
@@ -27,6 +44,9 @@ public final class OciCommand {
 
     @Option(names = "--debug", description = "log debug output")
     boolean debug;
+
+    @Option(names = "--rootless", description = "accepted for runc compatibility (auto, true, false); peapod runs as root")
+    String rootless;
 
     @Option(names = "--systemd-cgroup", description = "use systemd for cgroups (not supported: cgroupfs only)")
     boolean systemdCgroup;

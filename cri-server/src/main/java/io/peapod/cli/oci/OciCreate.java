@@ -32,7 +32,7 @@ final class OciCreate implements Callable<Integer> {
     @Option(names = "--no-new-keyring", description = "accepted for runc compatibility")
     boolean noNewKeyring;
 
-    @Option(names = "--preserve-fds", description = "accepted for runc compatibility; only 0 is supported")
+    @Option(names = "--preserve-fds", description = "pass fds 3..3+N-1 on (not supported yet: only 0)")
     int preserveFds;
 
     @Override
@@ -41,7 +41,8 @@ final class OciCreate implements Callable<Integer> {
             throw new io.peapod.runtime.errors.InvalidArgumentException(
                     "--preserve-fds " + preserveFds + " is not supported by peapod");
         }
-        oci.runtime().create(id, bundle, options(consoleSocket, pidFile, noPivot));
+        // runc's model: no monitor; the caller (conmon, containerd-shim) is the subreaper that waits
+        oci.runtime().create(id, bundle, options(consoleSocket, pidFile, noPivot).withoutMonitor());
         return 0;
     }
 

@@ -41,8 +41,38 @@ final class OciExec implements Callable<Integer> {
     @Option(names = {"-t", "--tty"}, description = "allocate a pseudo-terminal")
     boolean tty;
 
+    @Option(names = {"-d", "--detach"}, description = "return once the process runs; do not wait for it")
+    boolean detach;
+
+    @Option(names = "--pid-file", description = "file to write the process's host pid to")
+    Path pidFile;
+
+    @Option(names = "--console-socket", description = "Unix socket that receives the pty master")
+    Path consoleSocket;
+
+    @Option(names = "--preserve-fds", description = "pass fds 3..3+N-1 on (not supported yet: only 0)")
+    int preserveFds;
+
+    @Option(names = "--process-label", description = "accepted for runc compatibility; SELinux is not supported")
+    String processLabel;
+
+    @Option(names = "--apparmor", description = "accepted for runc compatibility; AppArmor is not supported")
+    String apparmor;
+
+    @Option(names = "--no-new-privs", description = "set no_new_privs for the process")
+    boolean noNewPrivs;
+
+    @Option(names = {"-c", "--cap"}, description = "add a capability (not supported: use --process)")
+    List<String> caps;
+
     @Override
     public Integer call() throws IOException {
+        if (preserveFds != 0) {
+            throw new InvalidArgumentException("--preserve-fds " + preserveFds + " is not supported by peapod");
+        }
+        if (caps != null && !caps.isEmpty()) {
+            throw new InvalidArgumentException("exec --cap " + caps + " is not supported: give the capabilities in --process");
+        }
         ContainerRuntime rt = oci.runtime();
         Process p;
         if (processFile != null) {
@@ -63,7 +93,10 @@ final class OciExec implements Callable<Integer> {
                 }
             }
             p = rt.execProcess(id, command, env, cwd, uid, gid, tty);
+            if (noNewPrivs) {
+                p.noNewPrivileges = true;
+            }
         }
-        return rt.exec(id, p, Map.of(0, "-", 1, "-", 2, "-"));
+        return rt.exec(id, p, Map.of(0, "-", 1, "-", 2, "-"), consoleSocket, pidFile, detach);
     }
 }

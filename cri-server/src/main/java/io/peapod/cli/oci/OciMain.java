@@ -26,6 +26,9 @@ public final class OciMain {
         OciCommand root = new OciCommand();
         CommandLine cl = new CommandLine(root);
         cl.setCommandName("peapod oci");
+        // as runc's: options end at the first positional, so `exec ID sh -c …` keeps its -c
+        cl.getSubcommands().get("exec").setStopAtPositional(true);
+        cl.getSubcommands().get("ps").setStopAtPositional(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             report(root, e);
             return 1;

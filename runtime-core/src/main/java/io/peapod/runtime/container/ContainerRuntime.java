@@ -92,6 +92,30 @@ public final class ContainerRuntime {
         return ExecSession.start(ctx, id, process, withStdin);
     }
 
+    /**
+     * runc's exec: terminal over {@code consoleSocket}, host pid to {@code pidFile} (both may be null);
+     * with {@code detach} returns 0 once the process runs, leaving it to the caller's subreaper.
+     */
+    public int exec(String id, io.peapod.runtime.spec.Process process, java.util.Map<Integer, String> stdio,
+                    Path consoleSocket, Path pidFile, boolean detach) {
+        return new ExecContainer(ctx).execute(id, process, stdio, consoleSocket, pidFile, detach);
+    }
+
+    /** The pids of every process in the container's cgroup (runc ps). */
+    public java.util.Set<Integer> pids(String id) {
+        return new ContainerResources(ctx).pids(id);
+    }
+
+    /** Changes a created, running or paused container's cgroup limits (runc update). */
+    public void update(String id, io.peapod.runtime.spec.LinuxResources resources) {
+        new ContainerResources(ctx).update(id, resources);
+    }
+
+    /** The container's cgroup usage (runc events --stats). */
+    public io.peapod.runtime.cgroup.CgroupStats stats(String id) {
+        return new ContainerResources(ctx).stats(id);
+    }
+
     /** The container's own process spec with {@code args} and the given overrides (null keeps the container's). */
     public io.peapod.runtime.spec.Process execProcess(String id, List<String> args, List<String> env, String cwd,
                                                       Long uid, Long gid, boolean tty) {

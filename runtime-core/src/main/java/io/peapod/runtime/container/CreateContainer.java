@@ -4,7 +4,6 @@ import io.peapod.helper.Created;
 import io.peapod.helper.Plan;
 import io.peapod.runtime.cgroup.CgroupManager;
 import io.peapod.runtime.errors.InvalidArgumentException;
-import io.peapod.runtime.spec.Hooks;
 import io.peapod.runtime.spec.Spec;
 import io.peapod.runtime.spec.SpecIO;
 import io.peapod.runtime.spec.SpecValidator;
@@ -66,18 +65,9 @@ final class CreateContainer {
         }
     }
 
-    private static boolean hasHooks(Spec spec) {
-        Hooks h = spec.hooks;
-        return h != null && java.util.stream.Stream.of(h.prestart, h.createRuntime, h.createContainer,
-                h.startContainer, h.poststart, h.poststop).anyMatch(l -> l != null && !l.isEmpty());
-    }
-
     ContainerRecord execute(String id, Spec spec, Path bundleDir, CreateOptions options,
                             List<io.peapod.image.snapshot.Mount> rootfsMounts) {
         SpecValidator.validate(spec, bundleDir);
-        if (hasHooks(spec)) {
-            throw new InvalidArgumentException("container " + id + ": OCI hooks are not supported by peapod yet");
-        }
         Path rootfs = bundleDir.resolve(spec.root.path).normalize();
         checkSocketPath(ctx.store().directoryOf(id));
         try (Undo undo = new Undo()) {
@@ -112,12 +102,35 @@ final class CreateContainer {
             Created created = ctx.helper().create(planFile, redirect(options, 0), redirect(options, 1),
                     redirect(options, 2));
             long startTime = ProcStat.startTime(created.pid());
-            record = record.withProcess(created.pid(), startTime, created.monitorPid())
-                    .withStatus(ContainerStatus.CREATED);
+            record = record.withProcess(created.pid(), startTime, created.monitorPid());
+            ctx.store().save(record);
+            undo.push(() -> killCreated(created.pid(), startTime));
+            // the container process exists and waits for start: the create hooks' moment
+            HookRunner.run(spec, HookRunner.Stage.PRESTART, record, "creating");
+            HookRunner.run(spec, HookRunner.Stage.CREATE_RUNTIME, record, "creating");
+            HookRunner.run(spec, HookRunner.Stage.CREATE_CONTAINER, record, "creating");
+            record = record.withStatus(ContainerStatus.CREATED);
             ctx.store().save(record);
             undo.commit();
             LOG.info("container {} created, pid {}", id, created.pid());
             return record;
+        }
+    }
+
+    /** Undo of a created process: SIGKILL, and wait until it is gone so its cgroup can go too. */
+    private void killCreated(int pid, long startTime) {
+        if (!ProcStat.isAlive(pid, startTime)) {
+            return;
+        }
+        ctx.helper().kill(pid, 9);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (ProcStat.isAlive(pid, startTime) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }

@@ -13,9 +13,23 @@ import java.util.Map;
  * @param pidFile       the container's host pid is written here
  * @param noPivot       runc's --no-pivot: chroot instead of pivot_root
  * @param stdinPipe     keep stdin open as a pipe the monitor feeds from attach clients
+ * @param monitor       true: peapod's monitor is the container's parent and records its exit
+ *                      (the Java API, pods, CRI); false: runc style, the container is
+ *                      re-parented to the caller's subreaper (conmon, containerd-shim), which
+ *                      waits for it; start then goes through the exec fifo
  */
 public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
-                            boolean noPivot, boolean stdinPipe) {
+                            boolean noPivot, boolean stdinPipe, boolean monitor) {
+
+    public CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
+                         boolean noPivot, boolean stdinPipe) {
+        this(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, true);
+    }
+
+    /** runc's model: no monitor; the caller (a subreaper) is the container's parent. */
+    public CreateOptions withoutMonitor() {
+        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, false);
+    }
 
     /** The container's stdio is /dev/null, as for a daemon's containers without a log. */
     public static CreateOptions detached() {
@@ -28,6 +42,6 @@ public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path conso
     }
 
     public CreateOptions withPidFile(Path file) {
-        return new CreateOptions(stdio, logPath, consoleSocket, file, noPivot, stdinPipe);
+        return new CreateOptions(stdio, logPath, consoleSocket, file, noPivot, stdinPipe, monitor);
     }
 }

@@ -21,8 +21,15 @@ final class DeleteContainer {
     void execute(String id, boolean force) {
         ContainerRecord r = new ContainerStates(ctx).current(id);
         if (!r.status().canDelete() && !force) {
-            throw new FailedPreconditionException("container " + id + " is " + r.status().ociName()
-                    + "; stop it first or delete with force");
+            // runc's wording, which orchestrators match on
+            throw new FailedPreconditionException("cannot delete container " + id + " that is not stopped: "
+                    + r.status().ociName());
+        }
+        io.peapod.runtime.spec.Spec spec = null;
+        try {
+            spec = new ExecContainer(ctx).specOf(id);
+        } catch (RuntimeException e) {
+            LOG.warn("container {}: no readable spec, poststop hooks skipped: {}", id, e.getMessage());
         }
         if (r.status() != ContainerStatus.STOPPED && r.pid() != 0) {
             // a created container's process waits for start; it goes with its cgroup
@@ -39,5 +46,8 @@ final class DeleteContainer {
         }
         ctx.store().remove(id);
         LOG.info("container {} deleted", id);
+        if (spec != null) {
+            HookRunner.runLogged(spec, HookRunner.Stage.POSTSTOP, r, "stopped");
+        }
     }
 }

@@ -38,15 +38,30 @@ final class ExecContainer {
      * @return the exit code (128+signal when killed)
      */
     int execute(String id, Process process, Map<Integer, String> stdio) {
-        return execute(id, process, stdio, null);
+        return execute(id, process, stdio, null, null, false, null);
     }
 
     /**
      * @param timeout null to wait as long as it takes; else the process is killed when it runs
-     *                longer and {@link java.util.concurrent.TimeoutException} is thrown (wrapped
-     *                in {@link ExecTimeoutException})
+     *                longer and {@link ExecTimeoutException} is thrown
      */
     int execute(String id, Process process, Map<Integer, String> stdio, java.time.Duration timeout) {
+        return execute(id, process, stdio, null, null, false, timeout);
+    }
+
+    /**
+     * runc's exec: as {@link #execute(String, Process, Map)}, with the pty master sent to
+     * {@code consoleSocket} when the process has a terminal, the process's host pid written
+     * to {@code pidFile}, and with {@code detach} no waiting: the process is left to the
+     * caller's subreaper (conmon waits for it) and 0 is returned.
+     */
+    int execute(String id, Process process, Map<Integer, String> stdio, Path consoleSocket, Path pidFile,
+                boolean detach) {
+        return execute(id, process, stdio, consoleSocket, pidFile, detach, null);
+    }
+
+    private int execute(String id, Process process, Map<Integer, String> stdio, Path consoleSocket, Path pidFile,
+                        boolean detach, java.time.Duration timeout) {
         ContainerRecord r = new ContainerStates(ctx).current(id);
         if (!r.status().canExec()) {
             throw new FailedPreconditionException("container " + id + " is " + r.status().ociName()
@@ -54,6 +69,11 @@ final class ExecContainer {
         }
         if (process.args == null || process.args.isEmpty()) {
             throw new InvalidArgumentException("exec in container " + id + ": no command given");
+        }
+        boolean tty = Boolean.TRUE.equals(process.terminal);
+        if (tty && consoleSocket == null && detach) {
+            throw new InvalidArgumentException("exec in container " + id
+                    + ": a detached process with a terminal needs --console-socket");
         }
         Spec spec = specOf(id);
         Plan plan = new Plan();
@@ -71,11 +91,18 @@ final class ExecContainer {
                 plan.op("CGROUP_PROCS", p.toString());
             }
         }
-        for (Map.Entry<Integer, String> e : stdio.entrySet()) {
-            plan.op("STDIO", e.getKey().toString(), e.getValue());
-        }
-        if (Boolean.TRUE.equals(process.terminal)) {
+        if (tty) {
             plan.op("TTY");
+            if (consoleSocket != null) {
+                plan.op("CONSOLE_SOCKET", consoleSocket.toAbsolutePath().toString());
+            }
+        } else {
+            for (Map.Entry<Integer, String> e : stdio.entrySet()) {
+                plan.op("STDIO", e.getKey().toString(), e.getValue());
+            }
+        }
+        if (pidFile != null) {
+            plan.op("PID_FILE", pidFile.toAbsolutePath().toString());
         }
         new SpecToPlan(ctx.limits()).processSteps(plan, process, spec);
         Path planFile;
@@ -87,13 +114,19 @@ final class ExecContainer {
         try {
             plan.write(planFile);
             CreateOptions io = new CreateOptions(stdio, null, null, null, false, false);
+            Redirect in = CreateContainer.redirect(io, 0);
+            Redirect out = CreateContainer.redirect(io, 1);
+            Redirect err = CreateContainer.redirect(io, 2);
+            if (detach) {
+                // the helper's create mode on an exec plan: START now, and it exits at once
+                ctx.helper().create(planFile, in, out, err);
+                return 0;
+            }
             if (timeout == null) {
-                return ctx.helper().execAndWait(planFile, CreateContainer.redirect(io, 0),
-                        CreateContainer.redirect(io, 1), CreateContainer.redirect(io, 2));
+                return ctx.helper().execAndWait(planFile, in, out, err);
             }
             try {
-                return ctx.helper().execAndWait(planFile, CreateContainer.redirect(io, 0),
-                        CreateContainer.redirect(io, 1), CreateContainer.redirect(io, 2), timeout);
+                return ctx.helper().execAndWait(planFile, in, out, err, timeout);
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new ExecTimeoutException("exec in container " + id + ": " + e.getMessage());
             }

@@ -13,8 +13,9 @@ final class KillContainer {
     void execute(String id, int signal, boolean all) {
         ContainerRecord r = new ContainerStates(ctx).current(id);
         if (!r.status().canKill()) {
+            // "container not running" is runc's wording, which containerd maps to NotFound
             throw new FailedPreconditionException("container " + id + " is " + r.status().ociName()
-                    + "; there is no process to signal");
+                    + "; there is no process to signal (container not running)");
         }
         if (all && r.cgroupPath() != null) {
             ctx.cgroups().apply(r.cgroupPath()).killAll(signal);

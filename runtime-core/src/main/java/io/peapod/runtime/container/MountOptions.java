@@ -67,6 +67,13 @@ public record MountOptions(long flags, long propagation, String data, boolean re
             "unbindable", MS_UNBINDABLE,
             "runbindable", MS_UNBINDABLE | Syscalls.MS_REC);
 
+    /** Every option name {@link #parse} understands (flags and propagation), for runc's features. */
+    public static java.util.SortedSet<String> knownOptions() {
+        java.util.SortedSet<String> all = new java.util.TreeSet<>(FLAGS.keySet());
+        all.addAll(PROPAGATION.keySet());
+        return all;
+    }
+
     /**
      * Parses the options of the mount at {@code destination} (named in errors).
      * Recursive attribute options (rro, rnosuid, ...) need mount_setattr, which the

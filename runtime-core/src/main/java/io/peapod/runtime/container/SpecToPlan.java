@@ -73,7 +73,7 @@ public final class SpecToPlan {
         Plan plan = new Plan();
         plan.op("ID", id);
         plan.op("STATE_DIR", stateDir.toString());
-        plan.op("MONITOR", "yes");
+        plan.op("MONITOR", options.monitor() ? "yes" : "no");
         namespaces(plan, spec);
         for (Path procs : cgroupProcs) {
             plan.op("CGROUP_PROCS", procs.toString());
@@ -87,6 +87,8 @@ public final class SpecToPlan {
         LinuxNamespace mountNs = spec.linux().namespace(LinuxNamespace.MOUNT);
         if (mountNs != null && mountNs.path == null) {
             rootfs(plan, spec, rootfs, bundle, cgroupProcs, options, rootfsMounts);
+        } else {
+            sysctls(plan, spec);
         }
         kernelSettings(plan, spec);
         process(plan, spec);
@@ -187,6 +189,8 @@ public final class SpecToPlan {
         if (spec.linux().rootfsPropagation != null) {
             plan.op("PROPAGATION", Long.toString(rootPropagation(spec.linux().rootfsPropagation)));
         }
+        // sysctls go in while /proc/sys is still writable: readonlyPaths usually names it
+        sysctls(plan, spec);
         if (spec.linux().maskedPaths != null) {
             for (String p : spec.linux().maskedPaths) {
                 plan.op("MASK", p);
@@ -344,12 +348,15 @@ public final class SpecToPlan {
         }
     }
 
-    private static void kernelSettings(Plan plan, Spec spec) {
+    private static void sysctls(Plan plan, Spec spec) {
         if (spec.linux().sysctl != null) {
             for (Map.Entry<String, String> e : spec.linux().sysctl.entrySet()) {
                 plan.op("SYSCTL", e.getKey(), e.getValue());
             }
         }
+    }
+
+    private static void kernelSettings(Plan plan, Spec spec) {
         if (spec.hostname != null && !spec.hostname.isEmpty()) {
             plan.op("HOSTNAME", spec.hostname);
         }
@@ -388,6 +395,12 @@ public final class SpecToPlan {
                         + " (no CAP_SYS_RESOURCE to lower it)");
             }
             plan.op("OOM_SCORE_ADJ", Integer.toString(adj));
+        }
+        byte[] filter = spec.linux != null && spec.linux.seccomp != null
+                ? SeccompCompiler.compile(spec.linux.seccomp) : null;
+        if (filter != null && !Boolean.TRUE.equals(p.noNewPrivileges)) {
+            // without no_new_privs seccomp(2) needs CAP_SYS_ADMIN: install it before credentials change
+            plan.op("SECCOMP_NOW");
         }
         LinuxCapabilities caps = p.capabilities;
         if (caps != null) {
@@ -428,10 +441,9 @@ public final class SpecToPlan {
             plan.op("ARG", a);
         }
         plan.op("PATH_SEARCH", path);
-        if (spec.linux != null && spec.linux.seccomp != null) {
-            byte[] program = SeccompCompiler.compile(spec.linux.seccomp);
+        if (filter != null) {
             plan.op("SECCOMP", Integer.toString(SeccompCompiler.filterFlags(spec.linux.seccomp)),
-                    HexFormat.of().formatHex(program));
+                    HexFormat.of().formatHex(filter));
         }
     }
 

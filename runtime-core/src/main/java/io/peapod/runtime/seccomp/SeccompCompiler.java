@@ -175,9 +175,13 @@ public final class SeccompCompiler {
             }
             for (int n = 0; n < rule.names.size(); n++) {
                 String name = rule.names.get(n);
-                if (name == null || !SyscallTable.isKnownAnywhere(name)) {
-                    throw new InvalidArgumentException(rp + ".names[" + n + "]: unknown system call \"" + name
-                            + "\"");
+                if (name == null) {
+                    throw new InvalidArgumentException(rp + ".names[" + n + "]: null system call name");
+                }
+                if (!SyscallTable.isKnownAnywhere(name)) {
+                    // runc's behaviour: orchestrators' default profiles name calls (e.g. "syscall")
+                    // that no kernel table has; the rule simply does not apply to them
+                    LOG.debug("{}.names[{}]: unknown system call \"{}\" ignored", rp, n, name);
                 }
             }
             if (checkAction(rule.action, rule.errnoRet, rp + ".action", rp + ".errnoRet") == null) {
