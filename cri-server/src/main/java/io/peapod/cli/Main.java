@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
 /** The {@code peapod} command line. */
 @Command(name = "peapod", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A container runtime and pod sandbox manager.",
-        subcommands = {io.peapod.cli.oci.OciCommand.class, io.peapod.cli.bench.BenchCommand.class})
+        subcommands = {io.peapod.cli.container.RunCommand.class, io.peapod.cli.container.PsCommand.class,
+            io.peapod.cli.container.LogsCommand.class, io.peapod.cli.container.StopCommand.class,
+            io.peapod.cli.container.KillCommand.class, io.peapod.cli.container.RmCommand.class,
+            io.peapod.cli.container.InspectCommand.class, io.peapod.cli.pod.PodCommand.class,
+            io.peapod.cli.image.ImageCommand.class, io.peapod.cli.system.InfoCommand.class,
+            io.peapod.cli.system.VersionCommand.class, io.peapod.cli.system.CompletionCommand.class,
+            io.peapod.cli.oci.OciCommand.class, io.peapod.cli.bench.BenchCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         // `oci` is on other orchestrators' hot path: go straight to it without the full tree
@@ -19,8 +25,10 @@ public final class Main implements Runnable {
     }
 
     /** The command tree, with errors shown as one line on stderr and exit code 1, never a stack trace. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // everything after the image is the container's command line, options included
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             cmd.getErr().println("peapod: " + message);

@@ -176,6 +176,8 @@ final class ContainerWorker {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        s.annotations.put("io.peapod.log-path", log.toString());
+        s.annotations.put("io.peapod.cli.command", String.join(" ", s.process.args));
         pod.engine().createFromImage(id, spec.image, s, pod.sandboxId(), CreateOptions.logTo(log));
         containerId = id;
         pod.remember(id);

@@ -93,6 +93,8 @@ public final class PodRunner {
             FieldValues fields = new FieldValues(m.pod(), config.uid(), podIp, nodeName());
             volumes = PodVolumes.prepare(m, dir.resolve("volumes"), fields);
             Files.writeString(dir.resolve("manifest.source"), m.source());
+            Long grace = spec.terminationGracePeriodSeconds;
+            Files.writeString(dir.resolve("grace-seconds"), Long.toString(grace == null ? 30 : grace));
             RunningPod pod = new RunningPod(engine, m, options, sandbox, dir, volumes, fields, images);
             pod.begin();
             done = true;
@@ -265,13 +267,27 @@ public final class PodRunner {
                 false, conds, s.initContainerStatuses(), apps);
     }
 
-    /** Stops (SIGTERM, grace, SIGKILL) and removes a pod no runner in this process supervises. */
-    public void remove(String nameOrId, Duration grace) {
+    /**
+     * Stops (SIGTERM, grace, SIGKILL) and removes a pod no runner in this process supervises;
+     * a null {@code grace} is the pod's terminationGracePeriodSeconds. (Its preStop hooks
+     * only run when the runner that supervises it stops it.)
+     */
+    public void remove(String nameOrId, Duration requested) {
         SandboxRecord r = lookup(nameOrId);
+        Duration grace = requested;
+        if (grace == null) {
+            try {
+                grace = Duration.ofSeconds(Long.parseLong(Files.readString(podDir(engine, r.id())
+                        .resolve("grace-seconds")).trim()));
+            } catch (IOException | NumberFormatException e) {
+                grace = Duration.ofSeconds(30);
+            }
+        }
+        Duration g = grace;
         List<String> ids = engine.pods().containersOf(r.id()).stream().map(c -> c.id()).toList();
         List<Thread> ts = new ArrayList<>();
         for (String id : ids) {
-            Thread t = new Thread(() -> engine.containers().stop(id, grace));
+            Thread t = new Thread(() -> engine.containers().stop(id, g));
             ts.add(t);
             t.start();
         }
