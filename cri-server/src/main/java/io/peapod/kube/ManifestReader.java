@@ -57,14 +57,14 @@ public final class ManifestReader {
             }
         } catch (JsonProcessingException e) {
             throw new ManifestException(source, List.of("YAML syntax error" + at(e.getLocation()) + ": "
-                    + e.getOriginalMessage()));
+                    + firstLine(e.getOriginalMessage())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             // the YAML module reports some syntax errors unwrapped
             Throwable c = e.getCause() instanceof JsonProcessingException ? e.getCause() : e;
-            String msg = c instanceof JsonProcessingException j ? at(j.getLocation()) + ": " + j.getOriginalMessage()
-                    : ": " + c.getMessage();
+            String msg = c instanceof JsonProcessingException j ? at(j.getLocation()) + ": "
+                    + firstLine(j.getOriginalMessage()) : ": " + firstLine(c.getMessage());
             throw new ManifestException(source, List.of("YAML syntax error" + msg));
         }
         List<String> problems = new ArrayList<>();
@@ -134,6 +134,14 @@ public final class ManifestReader {
             throw new ManifestException(source, invalid);
         }
         return m;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
     private static String at(JsonLocation loc) {
