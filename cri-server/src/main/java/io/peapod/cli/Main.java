@@ -21,6 +21,11 @@ public final class Main implements Runnable {
         if (args.length > 0 && args[0].equals("oci")) {
             System.exit(OciMain.run(Arrays.copyOfRange(args, 1, args.length)));
         }
+        // scripts ask for the version often: answer it without building the command tree
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(new Version().getVersion()[0]);
+            System.exit(0);
+        }
         System.exit(commandLine().execute(args));
     }
 

@@ -14,9 +14,12 @@ import picocli.CommandLine.Option;
 
 /** Rendering: human tables by default, {@code -o json|yaml} for scripts; short ids and relative times. */
 public final class Output {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+    /** Built on first use: Jackson's start-up cost is paid only by commands that print JSON or YAML. */
+    private static final class Mappers {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+    }
 
     public enum Format { table, json, yaml }
 
@@ -30,7 +33,7 @@ public final class Output {
     /** Prints {@code value} as JSON or YAML. */
     public void print(PrintWriter out, Object value) {
         try {
-            out.println((format == Format.yaml ? YAML : JSON).writeValueAsString(value).stripTrailing());
+            out.println((format == Format.yaml ? Mappers.YAML : Mappers.JSON).writeValueAsString(value).stripTrailing());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot render " + value.getClass().getSimpleName(), e);
         }
