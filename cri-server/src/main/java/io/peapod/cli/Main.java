@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {io.peapod.cli.container.RunCommand.class, io.peapod.cli.container.PsCommand.class,
             io.peapod.cli.container.LogsCommand.class, io.peapod.cli.container.StopCommand.class,
             io.peapod.cli.container.KillCommand.class, io.peapod.cli.container.RmCommand.class,
-            io.peapod.cli.container.InspectCommand.class, io.peapod.cli.pod.PodCommand.class,
+            io.peapod.cli.container.InspectCommand.class, io.peapod.cli.container.StatsCommand.class,
+            io.peapod.cli.pod.PodCommand.class,
             io.peapod.cli.image.ImageCommand.class, io.peapod.cli.system.InfoCommand.class,
             io.peapod.cli.system.VersionCommand.class, io.peapod.cli.system.CompletionCommand.class,
             io.peapod.cli.oci.OciCommand.class, io.peapod.cli.bench.BenchCommand.class})

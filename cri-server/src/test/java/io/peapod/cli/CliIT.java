@@ -76,6 +76,8 @@ class CliIT {
                 && ps.out().contains("Up "), ps.out());
         Thread.sleep(300);
         assertEquals("up\n", peapod("logs", "sleeper").out());
+        Result stats = peapod("stats", "--interval", "200");
+        assertTrue(stats.out().contains("sleeper") && stats.out().contains(" / 33.6MB"), stats.out());
         Result json = peapod("ps", "-o", "json");
         assertTrue(json.out().contains("\"name\" : \"sleeper\""), json.out());
         assertEquals(0, peapod("stop", "-t", "1", "sleeper").code());

@@ -107,7 +107,11 @@ public final class KubeTestEnv implements AutoCloseable {
                 new ProcessBuilder("umount", "-l", m).start();
             }
             CgroupManagers.forPath(cgroupParent).destroy();
-            new ProcessBuilder("rm", "-rf", dir.toString()).inheritIO().start();
+            try {
+                new ProcessBuilder("rm", "-rf", dir.toString()).inheritIO().start().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
