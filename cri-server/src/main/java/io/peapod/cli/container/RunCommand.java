@@ -1,0 +1,257 @@
+package io.peapod.cli.container;
+
+import io.peapod.cli.common.CriLog;
+import io.peapod.cli.common.EngineOptions;
+import io.peapod.image.Image;
+import io.peapod.image.ProgressListener;
+import io.peapod.image.spec.ImageConfig;
+import io.peapod.kube.Quantities;
+import io.peapod.runtime.Engine;
+import io.peapod.runtime.container.ContainerIds;
+import io.peapod.runtime.container.ContainerRecord;
+import io.peapod.runtime.container.CreateOptions;
+import io.peapod.runtime.errors.AlreadyExistsException;
+import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.spec.DefaultSpec;
+import io.peapod.runtime.spec.LinuxCpu;
+import io.peapod.runtime.spec.LinuxMemory;
+import io.peapod.runtime.spec.LinuxNamespace;
+import io.peapod.runtime.spec.LinuxPids;
+import io.peapod.runtime.spec.Mount;
+import io.peapod.runtime.spec.Spec;
+import io.peapod.runtime.spec.User;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code peapod run}: a container from an image; in the foreground its exit code is ours. */
+@Command(name = "run", description = "Run a command in a new container from an image.")
+public final class RunCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engineOptions;
+
+    @picocli.CommandLine.Spec
+    CommandSpec command;
+
+    @Parameters(index = "0", paramLabel = "IMAGE")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "CMD", description = "command and arguments (default: the image's)")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--rm", description = "remove the container when it exits")
+    boolean rm;
+
+    @Option(names = {"-d", "--detach"}, description = "run in the background and print the container id")
+    boolean detach;
+
+    @Option(names = {"-i", "--interactive"}, description = "keep stdin open (not supported yet)")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "allocate a terminal (not supported yet)")
+    boolean tty;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = {"-v", "--volume"}, paramLabel = "HOST:CONTAINER[:ro]")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--name")
+    String name;
+
+    @Option(names = "--memory", paramLabel = "BYTES", description = "memory limit, e.g. 64m, 1g, 128Mi")
+    String memory;
+
+    @Option(names = "--cpus", description = "CPU limit, e.g. 0.5")
+    String cpus;
+
+    @Option(names = "--pids-limit")
+    Long pidsLimit;
+
+    @Option(names = "--network", description = "none (own namespace with loopback, default) or host",
+            defaultValue = "none")
+    String network;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]")
+    String user;
+
+    @Option(names = {"-w", "--workdir"})
+    String workdir;
+
+    @Option(names = "--entrypoint")
+    String entrypoint;
+
+    @Override
+    public Integer call() throws Exception {
+        if (interactive || tty) {
+            throw new InvalidArgumentException("-i and -t are not supported yet; run with -d and use peapod logs");
+        }
+        PrintWriter out = command.commandLine().getOut();
+        PrintWriter err = command.commandLine().getErr();
+        String id = ContainerIds.random();
+        ContainerRecord created;
+        Path log;
+        try (Engine engine = engineOptions.open()) {
+            if (name != null) {
+                ContainerIds.check(name);
+                boolean taken = engine.containers().list().stream().anyMatch(c -> name.equals(Containers.name(c)));
+                if (taken) {
+                    throw new AlreadyExistsException("a container named " + name + " already exists");
+                }
+            }
+            Image img = engine.images().find(image).orElseGet(() -> engine.images().pull(image, ProgressListener.NONE));
+            Spec spec = spec(img, id);
+            log = engine.config().root().resolve("logs").resolve(id + ".log");
+            Files.createDirectories(log.getParent());
+            spec.annotations = new LinkedHashMap<>();
+            spec.annotations.put(Containers.LOG, log.toString());
+            spec.annotations.put(Containers.COMMAND, String.join(" ", spec.process.args));
+            if (name != null) {
+                spec.annotations.put(Containers.NAME, name);
+            }
+            created = engine.createFromImage(id, image, spec, null, CreateOptions.logTo(log));
+            try {
+                engine.containers().start(id);
+            } catch (RuntimeException e) {
+                engine.removeContainer(id, true);
+                throw e;
+            }
+            if (detach) {
+                out.println(id);
+                out.flush();
+                return 0;
+            }
+            CriLog reader = new CriLog(out, err, false, null);
+            reader.print(log, -1, () -> engine.containers().state(id).exitCode() == null);
+            ContainerRecord done = engine.containers().waitFor(id, Duration.ofDays(365)).orElseThrow();
+            int code = done.exitCode() == null ? 0 : done.exitCode();
+            if (rm) {
+                engine.removeContainer(created.id(), true);
+            }
+            return code;
+        }
+    }
+
+    private Spec spec(Image img, String id) {
+        ImageConfig.ContainerConfig ic = img.config() == null ? null : img.config().config();
+        Spec spec = DefaultSpec.create(false);
+        var p = spec.process;
+        p.terminal = false;
+        List<String> ep = entrypoint != null ? (entrypoint.isEmpty() ? List.of() : List.of(entrypoint))
+                : ic == null || ic.entrypoint() == null ? List.of() : ic.entrypoint();
+        List<String> cmd = !args.isEmpty() ? args : entrypoint != null || ic == null || ic.cmd() == null
+                ? List.of() : ic.cmd();
+        p.args = new ArrayList<>(ep);
+        p.args.addAll(cmd);
+        if (p.args.isEmpty()) {
+            throw new InvalidArgumentException("no command given and image " + image + " has no Entrypoint or Cmd");
+        }
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (String e : ic == null || ic.env() == null ? List.<String>of() : ic.env()) {
+            put(vars, e);
+        }
+        for (String e : env) {
+            if (!e.contains("=")) {
+                String v = System.getenv(e);
+                if (v == null) {
+                    continue;
+                }
+                e = e + "=" + v;
+            }
+            put(vars, e);
+        }
+        vars.putIfAbsent("HOSTNAME", name != null ? name : id.substring(0, 12));
+        p.env = new ArrayList<>();
+        vars.forEach((k, v) -> p.env.add(k + "=" + v));
+        p.cwd = workdir != null ? workdir : ic != null && ic.workingDir() != null && !ic.workingDir().isEmpty()
+                ? ic.workingDir() : "/";
+        String u = user != null ? user : ic == null ? null : ic.user();
+        if (u != null && !u.isEmpty()) {
+            String[] parts = u.split(":", 2);
+            try {
+                p.user = new User(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0);
+            } catch (NumberFormatException e) {
+                throw new InvalidArgumentException("user \"" + u + "\" must be numeric UID[:GID]");
+            }
+        }
+        spec.hostname = name != null ? name : id.substring(0, 12);
+        switch (network) {
+            case "none" -> {
+            }
+            case "host" -> spec.linux().namespaces.removeIf(n -> n.type.equals(LinuxNamespace.NETWORK));
+            case "cni" -> throw new InvalidArgumentException("--network cni is not supported for a single "
+                    + "container yet; run it in a pod (peapod pod run)");
+            default -> throw new InvalidArgumentException("--network must be none, host or cni, not " + network);
+        }
+        List<Mount> mounts = new ArrayList<>(spec.mounts);
+        for (String v : volumes) {
+            String[] parts = v.split(":");
+            if (parts.length < 2 || parts.length > 3 || !parts[0].startsWith("/") || !parts[1].startsWith("/")
+                    || parts.length == 3 && !parts[2].equals("ro") && !parts[2].equals("rw")) {
+                throw new InvalidArgumentException("volume \"" + v + "\" must be /HOST/PATH:/CONTAINER/PATH[:ro]");
+            }
+            if (!Files.exists(Path.of(parts[0]))) {
+                throw new InvalidArgumentException("volume " + v + ": " + parts[0] + " does not exist");
+            }
+            mounts.add(new Mount(parts[1], "bind", parts[0],
+                    List.of("rbind", "rprivate", parts.length == 3 ? parts[2] : "rw")));
+        }
+        spec.mounts = mounts;
+        var res = spec.linux().resources();
+        if (memory != null) {
+            res.memory = new LinuxMemory();
+            res.memory.limit = memoryBytes(memory);
+        }
+        if (cpus != null) {
+            res.cpu = new LinuxCpu();
+            res.cpu.period = 100_000L;
+            try {
+                res.cpu.quota = Math.max(1000, Math.round(Double.parseDouble(cpus) * 100_000));
+            } catch (NumberFormatException e) {
+                throw new InvalidArgumentException("--cpus must be a number such as 0.5, not " + cpus);
+            }
+        }
+        if (pidsLimit != null) {
+            res.pids = new LinuxPids();
+            res.pids.limit = pidsLimit;
+        }
+        return spec;
+    }
+
+    /** docker's 64m/1g as well as Kubernetes' 64Mi/1G. */
+    static long memoryBytes(String s) {
+        String t = s.trim();
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (lower.matches("[0-9]+[bkmg]")) {
+                long n = Long.parseLong(lower.substring(0, lower.length() - 1));
+                return switch (lower.charAt(lower.length() - 1)) {
+                    case 'k' -> n << 10;
+                    case 'm' -> n << 20;
+                    case 'g' -> n << 30;
+                    default -> n;
+                };
+            }
+            return Quantities.bytes(t);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("--memory \"" + s + "\" is not a size such as 64m, 1g or 128Mi");
+        }
+    }
+
+    private static void put(Map<String, String> vars, String e) {
+        int eq = e.indexOf('=');
+        vars.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+    }
+}
