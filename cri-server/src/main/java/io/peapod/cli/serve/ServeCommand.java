@@ -15,6 +15,8 @@ import io.peapod.cri.service.CriRuntimeStatus;
 import io.peapod.cri.service.CriStats;
 import io.peapod.cri.service.ExitWatcher;
 import io.peapod.cri.translate.ResourceTranslator;
+import io.peapod.kube.PodRunner;
+import io.peapod.kube.StaticPods;
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.spec.LinuxResources;
 import java.net.InetAddress;
@@ -53,6 +55,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-level", description = "trace, debug, info, warn or error")
     String logLevel;
 
+    @Option(names = "--manifests", description = "run every Kubernetes Pod manifest in this directory as a "
+            + "static pod: a changed file replaces its pod, a removed file stops it")
+    Path manifests;
+
     /** Runs until SIGTERM or SIGINT; returns 0 after a graceful shutdown. */
     @Override
     public Integer call() throws Exception {
@@ -86,6 +92,13 @@ public final class ServeCommand implements Callable<Integer> {
             }
             Daemon daemon = Daemon.start(engine, events, c.socket(),
                     StreamingServer.parseAddress(c.streamingAddress));
+            StaticPods statics = null;
+            if (manifests != null) {
+                statics = new StaticPods(engine, manifests, PodRunner.Options.defaults(), Duration.ofSeconds(2));
+                statics.start();
+                StaticPods running = statics;
+                Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "peapod-static-pods"));
+            }
             daemon.awaitTermination();
         }
         return 0;
