@@ -546,7 +546,11 @@ class HelperIT {
                 .newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT)
                 .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
                 .mountHost(fx.rootfs.toString(), fx.rootfs, null, Syscalls.MS_BIND | Syscalls.MS_REC, null)
-                .mount("proc", "/proc", "proc", 0, null, false);
+                .mount("proc", "/proc", "proc", 0, null, false)
+                // the container opens its pty on its own /dev/ptmx (as runc's do)
+                .mount("devpts", "/dev/pts", "devpts", Syscalls.MS_NOSUID | Syscalls.MS_NOEXEC,
+                        "newinstance,ptmxmode=0666,mode=0620", false)
+                .symlink("pts/ptmx", "/dev/ptmx");
         fx.create(state, run(plan, "[ -t 1 ] && echo on-console; sleep 30"));
         assertEquals("on-console", stdout.readLine());
         assertTrue(py.waitFor(5, TimeUnit.SECONDS));
