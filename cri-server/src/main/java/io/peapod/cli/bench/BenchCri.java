@@ -70,8 +70,11 @@ public final class BenchCri implements java.util.concurrent.Callable<Integer> {
     int parallel;
 
     @Option(names = "--hold", defaultValue = "0", description = "then keep this many pods running and report "
-            + "memory (self-contained mode only)")
+            + "memory (with --socket, give --daemon-pid)")
     int hold;
+
+    @Option(names = "--daemon-pid", description = "the daemon's pid, for its memory with --socket and --hold")
+    Long daemonPid;
 
     @Override
     public Integer call() throws Exception {
@@ -82,6 +85,20 @@ public final class BenchCri implements java.util.concurrent.Callable<Integer> {
             }
             try (CriClient client = CriClient.connect(socket)) {
                 run(client, image);
+                if (hold > 0 && daemonPid != null) {
+                    long idle = rssKb(daemonPid);
+                    List<String> pods = new ArrayList<>();
+                    for (int i = 0; i < hold; i++) {
+                        pods.add(startPod(client, image, new LinkedHashMap<>())[0]);
+                    }
+                    System.out.printf("daemon RSS: %d KiB before, %d KiB with %d pods running (one container each)%n",
+                            idle, rssKb(daemonPid), hold);
+                    for (String pod : pods) {
+                        client.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+                        client.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod)
+                                .build());
+                    }
+                }
             }
             return 0;
         }
