@@ -279,7 +279,18 @@ final class ContainerWorker {
             left = grace.isZero() ? Duration.ZERO : Duration.ofSeconds(2).compareTo(grace) < 0
                     ? Duration.ofSeconds(2) : grace;
         }
-        pod.engine().containers().stop(id, left);
+        ContainerRecord dead = pod.engine().containers().stop(id, left);
+        if (id.equals(containerId)) {
+            int code = dead.exitCode() == null ? 137 : dead.exitCode();
+            state = "terminated";
+            ready = false;
+            exitCode = code;
+            finishedAt = dead.finished() != null ? dead.finished() : Instant.now().toString();
+            if (reason == null) {
+                reason = code == 0 ? "Completed" : "Error";
+            }
+            pod.changed();
+        }
     }
 
     /** Timing and thresholds of one probe. */

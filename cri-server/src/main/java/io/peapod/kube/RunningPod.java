@@ -47,6 +47,7 @@ public final class RunningPod {
     private final String startTime = Instant.now().toString();
     private volatile boolean supervising = true;
     private volatile boolean initialized;
+    private volatile boolean deadlinePassed;
     private volatile String failedReason;
     private volatile String initializedAt;
     private volatile String readySince;
@@ -83,9 +84,13 @@ public final class RunningPod {
         if (deadline != null) {
             Thread watchdog = new Thread(() -> {
                 if (sleep(Duration.ofSeconds(deadline)) && failedReason == null && !finished()) {
-                    failedReason = "DeadlineExceeded";
                     LOG.info("pod {}: activeDeadlineSeconds {} passed: terminating", name(), deadline);
+                    deadlinePassed = true;
+                    synchronized (signal) {
+                        signal.notifyAll();
+                    }
                     terminateAll(grace());
+                    failedReason = "DeadlineExceeded";
                     changed();
                 }
             }, "pod-deadline-" + name());
@@ -153,7 +158,7 @@ public final class RunningPod {
     }
 
     boolean supervising() {
-        return supervising && failedReason == null;
+        return supervising && failedReason == null && !deadlinePassed;
     }
 
     String restartPolicy() {
@@ -203,7 +208,13 @@ public final class RunningPod {
         if (h.httpGet != null) {
             return probes.httpGet(h.httpGet, port(w, h.httpGet.port), timeout);
         }
-        sleep(Duration.ofSeconds(Math.min(h.sleep.seconds, timeout.toSeconds())));
+        try {
+            // a plain sleep: preStop hooks run while the pod is being stopped, after supervision ended
+            Thread.sleep(Duration.ofSeconds(Math.min(h.sleep.seconds, timeout.toSeconds())).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Probes.Result(false, "interrupted");
+        }
         return new Probes.Result(true, null);
     }
 
@@ -218,7 +229,7 @@ public final class RunningPod {
     boolean sleep(Duration d) {
         long end = System.nanoTime() + d.toNanos();
         synchronized (signal) {
-            while (supervising) {
+            while (supervising && !deadlinePassed) {
                 long left = end - System.nanoTime();
                 if (left <= 0) {
                     return true;

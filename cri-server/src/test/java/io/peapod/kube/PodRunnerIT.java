@@ -178,11 +178,12 @@ class PodRunnerIT {
         String liveness = """
                 livenessProbe:
                   exec: {command: [cat, /tmp/healthy]}
+                  initialDelaySeconds: 1
                   periodSeconds: 1
                   failureThreshold: 1
                 """;
         RunningPod p = run(pod("alive", "Always", "containers:\n"
-                + container("sick", "echo run >> /obs/runs; touch /tmp/healthy; sleep 1; rm /tmp/healthy; "
+                + container("sick", "echo run >> /obs/runs; touch /tmp/healthy; sleep 2; rm /tmp/healthy; "
                         + "sleep 1000", liveness)));
         long t0 = System.nanoTime();
         while (p.status().containerStatuses().get(0).restartCount() < 2
@@ -281,6 +282,55 @@ class PodRunnerIT {
         p.stop();
         assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(env.dir.resolve("root").toString()),
                 "a volume mount is left");
+    }
+
+    @Test
+    void networkProbesReachThePodAndPodFieldsApply() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: netprobe}
+                spec:
+                  shareProcessNamespace: true
+                  hostname: custom
+                  terminationGracePeriodSeconds: 1
+                  volumes:
+                  - {name: obs, hostPath: {path: %s}}
+                  - {name: mem, emptyDir: {medium: Memory, sizeLimit: 4Mi}}
+                  containers:
+                  - name: web
+                    image: %s
+                    imagePullPolicy: Never
+                    command: [httpd, -f, -p, "127.0.0.1:8080", -h, /etc]
+                    ports: [{name: http, containerPort: 8080}]
+                    readinessProbe: {httpGet: {path: /passwd, port: http}, periodSeconds: 1}
+                    livenessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+                  - name: look
+                    image: %s
+                    imagePullPolicy: Never
+                    command: [sh, -c, 'hostname > /obs/hostname; df -k /mem | tail -1 > /obs/df; sleep 1; ps > /obs/ps; sleep 1000']
+                    volumeMounts: [{name: obs, mountPath: /obs}, {name: mem, mountPath: /mem}]
+                """.formatted(obs, KubeTestEnv.IMAGE, KubeTestEnv.IMAGE);
+        RunningPod p = run(yaml);
+        PodStatus s = p.awaitReady(Duration.ofSeconds(20));
+        assertTrue(s.ready(), "httpGet readiness on the pod's own loopback: " + s);
+        Thread.sleep(2500);
+        assertEquals(0, p.status().containerStatuses().get(0).restartCount(), "tcpSocket liveness passes");
+        assertEquals("custom\n", Files.readString(obs.resolve("hostname")));
+        String[] df = Files.readString(obs.resolve("df")).trim().split("\\s+");
+        assertEquals("4096", df[1], "Memory emptyDir is a tmpfs of sizeLimit: " + String.join(" ", df));
+        String ps = Files.readString(obs.resolve("ps"));
+        assertTrue(ps.contains("httpd") && ps.contains("pause"), "shared process namespace: " + ps);
+    }
+
+    @Test
+    void activeDeadlineFailsThePod() throws Exception {
+        RunningPod p = run(pod("deadline", "Always", "activeDeadlineSeconds: 1\ncontainers:\n"
+                + container("forever", "sleep 1000", "")));
+        PodStatus s = p.awaitPhase("Failed", Duration.ofSeconds(20));
+        assertEquals("Failed", s.phase(), s.toString());
+        assertEquals("DeadlineExceeded", s.reason());
+        assertEquals("terminated", s.containerStatuses().get(0).state());
     }
 
     @Test
