@@ -1,5 +1,7 @@
 package io.peapod.cri.streaming;
 
+import io.peapod.runtime.testing.BusyboxBundle;
+import io.peapod.runtime.testing.ShortTempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
