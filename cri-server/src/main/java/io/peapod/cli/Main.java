@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             io.peapod.cli.container.LogsCommand.class, io.peapod.cli.container.StopCommand.class,
             io.peapod.cli.container.KillCommand.class, io.peapod.cli.container.RmCommand.class,
             io.peapod.cli.container.InspectCommand.class, io.peapod.cli.container.StatsCommand.class,
+            io.peapod.cli.container.ExecCommand.class,
             io.peapod.cli.pod.PodCommand.class,
             io.peapod.cli.image.ImageCommand.class, io.peapod.cli.system.InfoCommand.class,
             io.peapod.cli.system.VersionCommand.class, io.peapod.cli.system.CompletionCommand.class,
@@ -36,6 +37,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         // everything after the image is the container's command line, options included
         cl.getSubcommands().get("run").setStopAtPositional(true);
+        cl.getSubcommands().get("exec").setStopAtPositional(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             cmd.getErr().println("peapod: " + message);

@@ -91,6 +91,32 @@ class CliIT {
     }
 
     @Test
+    void execRunsInTheContainerWithItsExitCode() throws Exception {
+        Result detached = peapod("run", "-d", "--name", "target", KubeTestEnv.IMAGE, "sleep", "100");
+        assertEquals(0, detached.code(), detached.err());
+        java.io.PrintStream savedOut = System.out;
+        java.io.InputStream savedIn = System.in;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(bytes, true));
+            Result exec = peapod("exec", "target", "sh", "-c", "echo pid1=$(cat /proc/1/cmdline | tr '\\0' ' '); exit 4");
+            assertEquals(4, exec.code(), exec.err());
+            assertEquals("pid1=sleep 100\n", bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+            bytes.reset();
+            System.setIn(new java.io.ByteArrayInputStream("round trip\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Result cat = peapod("exec", "-i", "target", "cat");
+            assertEquals(0, cat.code(), cat.err());
+            assertEquals("round trip\n", bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(savedOut);
+            System.setIn(savedIn);
+        }
+        Result missing = peapod("exec", "nobody", "true");
+        assertEquals(1, missing.code());
+        assertEquals(0, peapod("rm", "-f", "target").code());
+    }
+
+    @Test
     void podsFromTheCommandLine() throws Exception {
         Path manifest = env.dir.resolve("pod.yaml");
         Files.writeString(manifest, """

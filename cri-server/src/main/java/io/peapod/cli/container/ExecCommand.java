@@ -1,0 +1,125 @@
+package io.peapod.cli.container;
+
+import io.peapod.cli.common.EngineOptions;
+import io.peapod.runtime.Engine;
+import io.peapod.runtime.container.ExecSession;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code peapod exec}: one more process in a running container, in its namespaces, cgroup
+ * and identity; its exit code is the command's. With {@code -t} it gets a terminal and the
+ * caller's terminal is put in raw mode for the duration.
+ */
+@Command(name = "exec", description = "Run a command in a running container.")
+public final class ExecCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engineOptions;
+    @Spec
+    CommandSpec command;
+
+    @Option(names = {"-i", "--interactive"}, description = "keep stdin open and pass it to the process")
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "allocate a terminal")
+    boolean tty;
+
+    @Option(names = {"-e", "--env"}, description = "extra environment variables NAME=value")
+    List<String> env;
+
+    @Option(names = {"-w", "--workdir"}, description = "working directory inside the container")
+    String workdir;
+
+    @Parameters(index = "0", paramLabel = "CONTAINER")
+    String ref;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "1..*")
+    List<String> cmd;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Engine engine = engineOptions.open()) {
+            var c = Containers.resolve(engine, ref);
+            var process = engine.containers().execProcess(c.id(), cmd, env, workdir, null, null, tty);
+            String saved = tty ? stty("-g").trim() : null;
+            try (ExecSession session = engine.containers().execSession(c.id(), process, interactive)) {
+                if (tty) {
+                    String[] size = stty("size").trim().split(" ");
+                    if (size.length == 2) {
+                        session.resize(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+                    }
+                    stty("raw", "-echo");
+                }
+                Thread out = pump(session.stdout(), System.out);
+                Thread err = session.stderr() == null ? null : pump(session.stderr(), System.err);
+                if (interactive) {
+                    Thread in = new Thread(() -> copy(System.in, session.stdin(), true), "peapod-exec-stdin");
+                    in.setDaemon(true);
+                    in.start();
+                }
+                int code = session.waitFor();
+                out.join(2000);
+                if (err != null) {
+                    err.join(2000);
+                }
+                return code;
+            } finally {
+                if (saved != null && !saved.isEmpty()) {
+                    stty(saved);
+                }
+                System.out.flush();
+            }
+        }
+    }
+
+    private static Thread pump(InputStream from, OutputStream to) {
+        Thread t = new Thread(() -> copy(from, to, false), "peapod-exec-output");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void copy(InputStream from, OutputStream to, boolean closeAfter) {
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = from.read(buf)) > 0; ) {
+                to.write(buf, 0, n);
+                to.flush();
+            }
+            if (closeAfter) {
+                to.close();
+            }
+        } catch (IOException e) {
+            // the process or the caller went away: nothing more to copy
+        }
+    }
+
+    /** Runs stty on the caller's terminal (its output, or "" without a terminal). */
+    private String stty(String... args) throws IOException, InterruptedException {
+        File tty = new File("/dev/tty");
+        if (!tty.exists()) {
+            return "";
+        }
+        List<String> argv = new java.util.ArrayList<>(List.of("stty"));
+        argv.addAll(List.of(args));
+        Process p = new ProcessBuilder(argv).redirectInput(tty).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            new PrintWriter(System.err, true).println("peapod: stty " + String.join(" ", args) + ": " + out.trim());
+            return "";
+        }
+        return out;
+    }
+}
