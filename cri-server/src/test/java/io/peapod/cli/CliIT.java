@@ -111,6 +111,20 @@ class CliIT {
             System.setOut(savedOut);
             System.setIn(savedIn);
         }
+        Result talker = peapod("run", "-d", "--name", "talker", KubeTestEnv.IMAGE, "sh", "-c",
+                "sleep 1; echo late line; sleep 0.2");
+        assertEquals(0, talker.code(), talker.err());
+        bytes.reset();
+        try {
+            System.setOut(new java.io.PrintStream(bytes, true));
+            Result attach = peapod("attach", "talker");
+            assertEquals(0, attach.code(), attach.err());
+            assertEquals("late line\n", bytes.toString(java.nio.charset.StandardCharsets.UTF_8),
+                    "attach shows output from the moment it attached until the container exits");
+        } finally {
+            System.setOut(savedOut);
+        }
+        assertEquals(0, peapod("rm", "-f", "talker").code());
         Result missing = peapod("exec", "nobody", "true");
         assertEquals(1, missing.code());
         assertEquals(0, peapod("rm", "-f", "target").code());

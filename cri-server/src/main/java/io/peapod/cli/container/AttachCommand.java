@@ -1,0 +1,108 @@
+package io.peapod.cli.container;
+
+import io.peapod.cli.common.EngineOptions;
+import io.peapod.helper.MonitorClient;
+import io.peapod.runtime.Engine;
+import io.peapod.runtime.errors.FailedPreconditionException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code peapod attach}: the running container's output from now on, through its
+ * monitor's attach socket; with {@code -i} the caller's stdin goes to the container's
+ * (when it was created with stdin open). Ends when the container exits; interrupting it
+ * detaches and leaves the container running.
+ */
+@Command(name = "attach", description = "Attach to a running container's output (and stdin with -i).")
+public final class AttachCommand implements Callable<Integer> {
+    @Mixin
+    EngineOptions engineOptions;
+
+    @Option(names = {"-i", "--interactive"}, description = "send stdin to the container")
+    boolean interactive;
+
+    @Parameters(index = "0", paramLabel = "CONTAINER")
+    String ref;
+
+    @Override
+    public Integer call() throws Exception {
+        Path socket;
+        String id;
+        try (Engine engine = engineOptions.open()) {
+            var c = Containers.resolve(engine, ref);
+            id = c.id();
+            socket = engine.containers().context().store().directoryOf(id).resolve(MonitorClient.ATTACH_SOCKET);
+        }
+        // the store's lock is not held while attached: other commands may run meanwhile
+        if (!Files.exists(socket)) {
+            throw new FailedPreconditionException("container " + ref + " is not running under a monitor: "
+                    + "nothing to attach to");
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            if (interactive) {
+                Thread in = new Thread(() -> forward(System.in, Channels.newOutputStream(ch)), "peapod-attach-stdin");
+                in.setDaemon(true);
+                in.start();
+            }
+            relay(Channels.newInputStream(ch), System.out, System.err);
+        }
+        return 0;
+    }
+
+    /** Frames from the monitor: 1 byte stream id (1 stdout, 2 stderr), u32 little-endian length, bytes. */
+    static void relay(InputStream from, OutputStream out, OutputStream err) throws IOException {
+        byte[] header = new byte[5];
+        while (true) {
+            try {
+                readFully(from, header);
+            } catch (EOFException e) {
+                return;
+            }
+            int length = ByteBuffer.wrap(header, 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            byte[] data = new byte[length];
+            readFully(from, data);
+            OutputStream to = header[0] == 2 ? err : out;
+            to.write(data);
+            to.flush();
+        }
+    }
+
+    private static void readFully(InputStream in, byte[] buf) throws IOException {
+        int off = 0;
+        while (off < buf.length) {
+            int n = in.read(buf, off, buf.length - off);
+            if (n < 0) {
+                throw new EOFException();
+            }
+            off += n;
+        }
+    }
+
+    private static void forward(InputStream in, OutputStream out) {
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the container went away
+        }
+    }
+}
