@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -285,13 +284,8 @@ final class PodVolumes implements AutoCloseable {
     }
 
     static void removeTree(Path d) {
-        if (!Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(d)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            io.peapod.runtime.util.FileTrees.delete(d);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + d + ": " + e.getMessage(), e);
         }

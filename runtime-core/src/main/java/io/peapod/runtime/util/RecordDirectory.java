@@ -11,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Records of one kind kept as {@code <root>/<id>/<file>} JSON, one directory per object
@@ -107,14 +105,8 @@ public final class RecordDirectory<T> {
 
     /** Removes the object's directory and everything in it. Idempotent. */
     public void remove(String id) {
-        Path dir = directoryOf(id);
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            FileTrees.delete(directoryOf(id));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + kind + " " + id + ": " + e.getMessage(), e);
         }
