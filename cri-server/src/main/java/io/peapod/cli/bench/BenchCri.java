@@ -28,7 +28,6 @@ import io.peapod.runtime.network.CniOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +124,7 @@ public final class BenchCri implements java.util.concurrent.Callable<Integer> {
                 CgroupManagers.forPath(cgroupParent).destroy();
             }
         } finally {
-            deleteTree(work);
+            io.peapod.runtime.util.FileTrees.delete(work);
         }
         return 0;
     }
@@ -255,33 +254,11 @@ public final class BenchCri implements java.util.concurrent.Callable<Integer> {
     }
 
     private static void importBusybox(Engine engine, Path work) throws IOException {
-        Path rootfs = work.resolve("busybox-rootfs");
-        Path busybox = Path.of("/bin/busybox");
-        if (!Files.isExecutable(busybox)) {
-            throw new FailedPreconditionException("/bin/busybox not found: install Debian's busybox-static, "
-                    + "or run against a daemon with --socket and --image");
-        }
-        Files.createDirectories(rootfs.resolve("bin"));
-        for (String d : List.of("proc", "sys", "dev", "etc", "tmp")) {
-            Files.createDirectories(rootfs.resolve(d));
-        }
-        Files.copy(busybox, rootfs.resolve("bin/busybox"));
-        Process list = new ProcessBuilder(busybox.toString(), "--list").start();
-        for (String applet : new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            if (!applet.isBlank() && !applet.equals("busybox")) {
-                Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet.trim()), Path.of("busybox"));
-            }
-        }
+        Path rootfs = BusyboxRootfs.populate(work.resolve("busybox-rootfs"),
+                "or run against a daemon with --socket and --image");
         ByteArrayOutputStream archive = new ByteArrayOutputStream();
         RootfsArchive.write(rootfs, IMAGE, List.of("sh"), archive);
         engine.images().importArchive(new ByteArrayInputStream(archive.toByteArray()), IMAGE, ProgressListener.NONE);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

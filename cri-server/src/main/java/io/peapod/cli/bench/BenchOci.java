@@ -81,7 +81,7 @@ public final class BenchOci implements Callable<Integer> {
             }
             return 0;
         } finally {
-            deleteTree(work);
+            io.peapod.runtime.util.FileTrees.delete(work);
         }
     }
 
@@ -118,18 +118,7 @@ public final class BenchOci implements Callable<Integer> {
     }
 
     static Path busyboxBundle(Path dir) throws IOException {
-        Path rootfs = dir.resolve("rootfs");
-        for (String d : List.of("bin", "proc", "sys", "dev", "tmp", "etc")) {
-            Files.createDirectories(rootfs.resolve(d));
-        }
-        Path busybox = Path.of("/bin/busybox");
-        if (!Files.isExecutable(busybox)) {
-            throw new io.peapod.runtime.errors.FailedPreconditionException(
-                    "/bin/busybox not found: install Debian's busybox-static or pass --bundle");
-        }
-        Files.copy(busybox, rootfs.resolve("bin/busybox"));
-        Files.createSymbolicLink(rootfs.resolve("bin/true"), Path.of("busybox"));
-        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
+        BusyboxRootfs.populate(dir.resolve("rootfs"), "or pass --bundle");
         Spec spec = DefaultSpec.create(false);
         spec.process.terminal = false;
         spec.process.args = List.of("/bin/true");
@@ -139,14 +128,4 @@ public final class BenchOci implements Callable<Integer> {
         return dir;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

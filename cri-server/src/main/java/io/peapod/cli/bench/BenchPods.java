@@ -7,7 +7,6 @@ import io.peapod.runtime.cgroup.CgroupManagers;
 import io.peapod.runtime.network.CniOptions;
 import io.peapod.runtime.pod.SandboxConfig;
 import io.peapod.runtime.pod.SandboxRecord;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,7 +121,7 @@ public final class BenchPods implements Callable<Integer> {
                 CgroupManagers.forPath(cgroupParent).destroy();
             }
         } finally {
-            deleteTree(work);
+            io.peapod.runtime.util.FileTrees.delete(work);
         }
     }
 
@@ -140,11 +139,4 @@ public final class BenchPods implements Callable<Integer> {
                 + ".0/24\"}]]}}]}";
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }
