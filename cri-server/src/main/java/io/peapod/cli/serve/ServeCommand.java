@@ -110,6 +110,8 @@ public final class ServeCommand implements Callable<Integer> {
         private final ExitWatcher watcher;
         private final CriEvents events;
         private final StreamingServer streaming;
+        private final java.util.concurrent.atomic.AtomicBoolean stopped =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         private Daemon(CriServer server, ExitWatcher watcher, CriEvents events, StreamingServer streaming) {
             this.server = server;
@@ -158,8 +160,14 @@ public final class ServeCommand implements Callable<Integer> {
             watcher.close();
         }
 
-        /** Graceful: event streams end first, so that the server need not wait for them. */
+        /**
+         * Graceful: event streams end first, so that the server need not wait for them. Once
+         * only: a caller's stop and the shutdown hook's may both come.
+         */
         public void stop() {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
+            }
             watcher.close();
             events.close();
             server.shutdown(Duration.ofSeconds(10));
