@@ -12,7 +12,6 @@ import io.peapod.runtime.container.FileStateStore;
 import io.peapod.runtime.container.HostLimits;
 import io.peapod.runtime.container.RuntimeContext;
 import io.peapod.runtime.errors.FailedPreconditionException;
-import io.peapod.runtime.errors.NotFoundException;
 import io.peapod.runtime.network.CniNetworkPlugin;
 import io.peapod.runtime.network.CniOrLoopbackNetworkPlugin;
 import io.peapod.runtime.network.LoopbackNetworkPlugin;
@@ -160,7 +159,7 @@ public final class Engine implements AutoCloseable {
     /** Gives up a prepared root filesystem of a container that was not created. */
     public void discard(String containerId) {
         images.removeContainerSnapshot(containerId);
-        deleteQuietly(bundleOf(containerId));
+        deleteTree(bundleOf(containerId));
     }
 
     /**
@@ -227,15 +226,17 @@ public final class Engine implements AutoCloseable {
                 }
             }
         }
+        java.util.Set<String> containerIds = new java.util.HashSet<>();
         for (ContainerRecord c : containers.list()) {
             if (c.status() == io.peapod.runtime.container.ContainerStatus.CREATING) {
                 removeContainer(c.id(), true);
                 repairs.add("container " + c.id() + " was left half-created: removed");
+            } else {
+                containerIds.add(c.id());
             }
         }
         for (String key : images.snapshotter().activeKeys()) {
-            boolean owned = containers.list().stream().anyMatch(c -> c.id().equals(key));
-            if (!owned) {
+            if (!containerIds.contains(key)) {
                 discard(key);
                 repairs.add("writable layer " + key + " belongs to no container: removed");
             }
@@ -258,7 +259,7 @@ public final class Engine implements AutoCloseable {
         return false;
     }
 
-    private static void deleteQuietly(Path dir) {
+    private static void deleteTree(Path dir) {
         try {
             io.peapod.runtime.util.FileTrees.delete(dir);
         } catch (IOException e) {
@@ -274,15 +275,6 @@ public final class Engine implements AutoCloseable {
             lockFile.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot release the lock of " + config.root(), e);
-        }
-    }
-
-    /** The record of a container, or a not-found error naming it. */
-    public ContainerRecord container(String id) {
-        try {
-            return containers.state(id);
-        } catch (NotFoundException e) {
-            throw new NotFoundException("container " + id + " does not exist");
         }
     }
 }
