@@ -1,12 +1,20 @@
 package io.peapod.cli;
 
+import io.peapod.cli.common.Invocation;
 import io.peapod.cli.oci.OciMain;
+import io.peapod.cli.remote.CommandClient;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code peapod} command line. */
-@Command(name = "peapod", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(name = "peapod", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Version.class,
         description = "A container runtime and pod sandbox manager.",
         subcommands = {io.peapod.cli.container.RunCommand.class, io.peapod.cli.container.PsCommand.class,
             io.peapod.cli.container.LogsCommand.class, io.peapod.cli.container.StopCommand.class,
@@ -20,6 +28,9 @@ import picocli.CommandLine.Command;
             io.peapod.cli.oci.OciCommand.class, io.peapod.cli.bench.BenchCommand.class,
             io.peapod.cli.serve.ServeCommand.class})
 public final class Main implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
         // `oci` is on other orchestrators' hot path: go straight to it without the full tree
         if (args.length > 0 && args[0].equals("oci")) {
@@ -30,19 +41,38 @@ public final class Main implements Runnable {
             System.out.println(new Version().getVersion()[0]);
             System.exit(0);
         }
+        // a daemon serving the state directory runs the command; this process only relays
+        if (CommandClient.daemonMayRun(args)) {
+            OptionalInt code = CommandClient.run(CommandClient.socketFor(args), args);
+            if (code.isPresent()) {
+                System.exit(code.getAsInt());
+            }
+        }
         System.exit(commandLine().execute(args));
     }
 
-    /** The command tree, with errors shown as one line on stderr and exit code 1, never a stack trace. */
+    /** The command tree for this process's own invocation. */
     public static CommandLine commandLine() {
+        return commandLine(Invocation.current());
+    }
+
+    /**
+     * The command tree for {@code invocation}: its output goes to the invocation's streams and
+     * relative paths are relative to its working directory. Errors are shown as one line on
+     * stderr with exit code 1, never a stack trace.
+     */
+    public static CommandLine commandLine(Invocation invocation) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(new OutputStreamWriter(invocation.stdout(), StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(invocation.stderr(), StandardCharsets.UTF_8), true));
+        cl.registerConverter(Path.class, s -> invocation.cwd().resolve(s));
         // everything after the image is the container's command line, options included
         cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.getSubcommands().get("exec").setStopAtPositional(true);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             cmd.getErr().println("peapod: " + message);
-            if (System.getenv("PEAPOD_DEBUG") != null) {
+            if (invocation.env("PEAPOD_DEBUG").isPresent()) {
                 e.printStackTrace(cmd.getErr());
             }
             return 1;
@@ -52,6 +82,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

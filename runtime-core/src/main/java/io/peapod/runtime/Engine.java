@@ -51,8 +51,11 @@ public final class Engine implements AutoCloseable {
     private final ImageService images;
     private final SandboxRuntime pods;
     private final NetworkPlugin network;
+    /** False for a view lent to a caller (see {@link #lent()}): closing it leaves the engine open. */
+    private final boolean owner;
 
     private Engine(EngineConfig config, FileChannel lockFile, FileLock lock) {
+        this.owner = true;
         this.config = config;
         this.lockFile = lockFile;
         this.lock = lock;
@@ -66,6 +69,25 @@ public final class Engine implements AutoCloseable {
                 new LoopbackNetworkPlugin(pinner));
         this.pods = new SandboxRuntime(new PodContext(containers, pinner, network, config.state().resolve("pods"),
                 helper.binary(), CgroupManagers::forPath, config.cgroupParent()));
+    }
+
+    private Engine(Engine shared) {
+        this.owner = false;
+        this.config = shared.config;
+        this.lockFile = shared.lockFile;
+        this.lock = shared.lock;
+        this.containers = shared.containers;
+        this.images = shared.images;
+        this.pods = shared.pods;
+        this.network = shared.network;
+    }
+
+    /**
+     * This engine for code written to open and close its own (a command run by a daemon on a
+     * client's behalf): the view's {@link #close()} does nothing, the owner keeps the lock.
+     */
+    public Engine lent() {
+        return new Engine(this);
     }
 
     /**
@@ -269,6 +291,9 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!owner) {
+            return;
+        }
         try {
             images.close();
             lock.release();

@@ -2,36 +2,35 @@ package io.peapod.cli.common;
 
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.EngineConfig;
-import io.peapod.runtime.errors.FailedPreconditionException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * Where the engine's state lives, shared by every command that needs the engine. This is
- * the seam between the command line and the runtime: today the engine is embedded (opened
- * in this process, holding the root's lock); a daemon client would be chosen here.
+ * Where the engine's state lives, shared by every command that needs the engine. The
+ * invocation's host decides where the engine comes from: opened in this process, or lent by
+ * the daemon that runs the command for a client.
  */
 public final class EngineOptions {
-    @Option(names = "--root", description = "persistent state directory (default: ${DEFAULT-VALUE})",
-            defaultValue = "/var/lib/peapod")
+    public static final Path DEFAULT_ROOT = Path.of("/var/lib/peapod");
+    public static final Path DEFAULT_STATE = Path.of("/run/peapod");
+
+    /** Null when not given: the daemon's root, or {@link #DEFAULT_ROOT} without a daemon. */
+    @Option(names = "--root", description = "persistent state directory (default: /var/lib/peapod, or the "
+            + "daemon's)")
     public Path root;
 
-    @Option(names = "--state", description = "volatile state directory (default: ${DEFAULT-VALUE})",
-            defaultValue = "/run/peapod")
+    @Option(names = "--state", description = "volatile state directory; a daemon serving it answers on "
+            + "<state>/cli.sock (default: ${DEFAULT-VALUE})", defaultValue = "/run/peapod")
     public Path state;
 
     public EngineConfig config() {
         EngineConfig d = EngineConfig.defaults();
-        return new EngineConfig(root, state, d.cni(), d.registries(), d.cgroupParent());
+        return new EngineConfig(root == null ? DEFAULT_ROOT : root, state, d.cni(), d.registries(),
+                d.cgroupParent());
     }
 
-    /** Opens the embedded engine, or says plainly that a daemon owns the store. */
+    /** The engine for this command; close it when done. */
     public Engine open() {
-        try {
-            return Engine.open(config());
-        } catch (FailedPreconditionException e) {
-            throw new FailedPreconditionException(e.getMessage() + " (this peapod cannot act as a client of a "
-                    + "running daemon yet)");
-        }
+        return Invocation.current().host().engine(this);
     }
 }

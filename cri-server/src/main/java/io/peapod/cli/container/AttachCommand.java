@@ -1,6 +1,8 @@
 package io.peapod.cli.container;
 
+import io.peapod.cli.common.ChannelStreams;
 import io.peapod.cli.common.EngineOptions;
+import io.peapod.cli.common.Invocation;
 import io.peapod.helper.MonitorClient;
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.errors.FailedPreconditionException;
@@ -12,7 +14,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,14 +54,19 @@ public final class AttachCommand implements Callable<Integer> {
             throw new FailedPreconditionException("container " + ref + " is not running under a monitor: "
                     + "nothing to attach to");
         }
+        Invocation invocation = Invocation.current();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
+            invocation.closeOnCancel(ch);
             if (interactive) {
-                Thread in = new Thread(() -> forward(System.in, Channels.newOutputStream(ch)), "peapod-attach-stdin");
+                Thread in = new Thread(() -> forward(invocation.stdin(), ChannelStreams.out(ch)),
+                        "peapod-attach-stdin");
                 in.setDaemon(true);
                 in.start();
             }
-            relay(Channels.newInputStream(ch), System.out, System.err);
+            relay(ChannelStreams.in(ch), invocation.stdout(), invocation.stderr());
+        } catch (java.nio.channels.AsynchronousCloseException cancelled) {
+            // the caller went away
         }
         return 0;
     }

@@ -1,14 +1,13 @@
 package io.peapod.cli.container;
 
 import io.peapod.cli.common.EngineOptions;
+import io.peapod.cli.common.Invocation;
+import io.peapod.cli.common.Terminal;
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.container.ExecSession;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,36 +49,40 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Invocation invocation = Invocation.current();
         try (Engine engine = engineOptions.open()) {
             var c = Containers.resolve(engine, ref);
             var process = engine.containers().execProcess(c.id(), cmd, env, workdir, null, null, tty);
-            String saved = tty ? stty("-g").trim() : null;
             try (ExecSession session = engine.containers().execSession(c.id(), process, interactive)) {
-                if (tty) {
-                    String[] size = stty("size").trim().split(" ");
-                    if (size.length == 2) {
-                        session.resize(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+                Terminal.Restore restore = null;
+                try {
+                    if (tty) {
+                        int[] size = invocation.terminal().size();
+                        if (size != null) {
+                            session.resize(size[0], size[1]);
+                        }
+                        restore = invocation.terminal().raw();
                     }
-                    stty("raw", "-echo");
+                    Thread out = pump(session.stdout(), invocation.stdout());
+                    Thread err = session.stderr() == null ? null : pump(session.stderr(), invocation.stderr());
+                    if (interactive) {
+                        Thread in = new Thread(() -> copy(invocation.stdin(), session.stdin(), true),
+                                "peapod-exec-stdin");
+                        in.setDaemon(true);
+                        in.start();
+                    }
+                    int code = session.waitFor();
+                    out.join(2000);
+                    if (err != null) {
+                        err.join(2000);
+                    }
+                    return code;
+                } finally {
+                    if (restore != null) {
+                        restore.close();
+                    }
+                    invocation.stdout().flush();
                 }
-                Thread out = pump(session.stdout(), System.out);
-                Thread err = session.stderr() == null ? null : pump(session.stderr(), System.err);
-                if (interactive) {
-                    Thread in = new Thread(() -> copy(System.in, session.stdin(), true), "peapod-exec-stdin");
-                    in.setDaemon(true);
-                    in.start();
-                }
-                int code = session.waitFor();
-                out.join(2000);
-                if (err != null) {
-                    err.join(2000);
-                }
-                return code;
-            } finally {
-                if (saved != null && !saved.isEmpty()) {
-                    stty(saved);
-                }
-                System.out.flush();
             }
         }
     }
@@ -104,22 +107,5 @@ public final class ExecCommand implements Callable<Integer> {
         } catch (IOException e) {
             // the process or the caller went away: nothing more to copy
         }
-    }
-
-    /** Runs stty on the caller's terminal (its output, or "" without a terminal). */
-    private String stty(String... args) throws IOException, InterruptedException {
-        File tty = new File("/dev/tty");
-        if (!tty.exists()) {
-            return "";
-        }
-        List<String> argv = new java.util.ArrayList<>(List.of("stty"));
-        argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).redirectInput(tty).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            new PrintWriter(System.err, true).println("peapod: stty " + String.join(" ", args) + ": " + out.trim());
-            return "";
-        }
-        return out;
     }
 }

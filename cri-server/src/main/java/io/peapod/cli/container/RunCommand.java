@@ -2,6 +2,7 @@ package io.peapod.cli.container;
 
 import io.peapod.cli.common.CriLog;
 import io.peapod.cli.common.EngineOptions;
+import io.peapod.cli.common.Invocation;
 import io.peapod.image.Image;
 import io.peapod.image.ProgressListener;
 import io.peapod.image.spec.ImageConfig;
@@ -164,11 +165,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         for (String e : env) {
             if (!e.contains("=")) {
-                String v = System.getenv(e);
-                if (v == null) {
+                var v = Invocation.current().env(e);
+                if (v.isEmpty()) {
                     continue;
                 }
-                e = e + "=" + v;
+                e = e + "=" + v.get();
             }
             put(vars, e);
         }

@@ -1,6 +1,7 @@
 package io.peapod.cli.pod;
 
 import io.peapod.cli.common.EngineOptions;
+import io.peapod.cli.common.Invocation;
 import io.peapod.kube.PodRunner;
 import io.peapod.runtime.Engine;
 import java.time.Duration;
@@ -31,8 +32,20 @@ public final class PodStop implements Callable<Integer> {
     public Integer call() {
         try (Engine engine = engineOptions.open()) {
             PodRunner runner = new PodRunner(engine, PodRunner.Options.defaults());
+            Invocation.Host host = Invocation.current().host();
             for (String p : pods) {
-                runner.remove(p, grace == null ? null : Duration.ofSeconds(grace));
+                Duration g = grace == null ? null : Duration.ofSeconds(grace);
+                var supervised = host.release(runner.lookup(p).id());
+                if (supervised.isPresent()) {
+                    // its runner stops it: preStop hooks run, as the kubelet runs them
+                    if (g == null) {
+                        supervised.get().stop();
+                    } else {
+                        supervised.get().stop(g);
+                    }
+                } else {
+                    runner.remove(p, g);
+                }
                 command.commandLine().getOut().println(p);
             }
         }

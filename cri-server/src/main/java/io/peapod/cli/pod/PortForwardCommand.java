@@ -1,6 +1,8 @@
 package io.peapod.cli.pod;
 
+import io.peapod.cli.common.ChannelStreams;
 import io.peapod.cli.common.EngineOptions;
+import io.peapod.cli.common.Invocation;
 import io.peapod.kube.PodRunner;
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.errors.FailedPreconditionException;
@@ -15,7 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,17 +59,26 @@ public final class PortForwardCommand implements Callable<Integer> {
         }
         List<ServerSocket> listeners = new ArrayList<>();
         PrintWriter out = command.commandLine().getOut();
+        Invocation invocation = Invocation.current();
         for (String spec : ports) {
             int[] p = parse(spec);
             ServerSocket server = new ServerSocket(p[0], 50, InetAddress.getLoopbackAddress());
             listeners.add(server);
+            invocation.closeOnCancel(server);
             out.println("Forwarding from 127.0.0.1:" + server.getLocalPort() + " -> " + p[1]);
             out.flush();
             Thread t = new Thread(() -> accept(server, netns, p[1]), "peapod-port-forward-" + p[1]);
             t.setDaemon(true);
             t.start();
         }
-        Thread.currentThread().join();
+        try {
+            Thread.currentThread().join();
+        } finally {
+            // interrupted: by a client that went away when a daemon runs this command
+            for (ServerSocket l : listeners) {
+                l.close();
+            }
+        }
         return 0;
     }
 
@@ -106,8 +116,8 @@ public final class PortForwardCommand implements Callable<Integer> {
             }
             try {
                 SocketChannel inside = connectInside(netns, remote);
-                pipe(client.getInputStream(), Channels.newOutputStream(inside), client, inside);
-                pipe(Channels.newInputStream(inside), client.getOutputStream(), client, inside);
+                pipe(client.getInputStream(), ChannelStreams.out(inside), client, inside);
+                pipe(ChannelStreams.in(inside), client.getOutputStream(), client, inside);
             } catch (IOException | RuntimeException e) {
                 command.commandLine().getErr().println("peapod: port-forward to " + remote + ": " + e.getMessage());
                 command.commandLine().getErr().flush();

@@ -1,5 +1,8 @@
 package io.peapod.cli.serve;
 
+import io.peapod.cli.remote.CommandClient;
+import io.peapod.cli.remote.CommandServer;
+import io.peapod.cli.remote.DaemonHost;
 import io.peapod.cri.CriServer;
 import io.peapod.cri.GetVersion;
 import io.peapod.cri.ImageServiceImpl;
@@ -96,6 +99,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (manifests != null) {
                 statics = new StaticPods(engine, manifests, PodRunner.Options.defaults(), Duration.ofSeconds(2));
                 statics.start();
+                daemon.commandHost().staticPods(statics);
                 StaticPods running = statics;
                 Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "peapod-static-pods"));
             }
@@ -110,14 +114,29 @@ public final class ServeCommand implements Callable<Integer> {
         private final ExitWatcher watcher;
         private final CriEvents events;
         private final StreamingServer streaming;
+        private final DaemonHost commandHost;
+        private final CommandServer commands;
         private final java.util.concurrent.atomic.AtomicBoolean stopped =
                 new java.util.concurrent.atomic.AtomicBoolean();
 
-        private Daemon(CriServer server, ExitWatcher watcher, CriEvents events, StreamingServer streaming) {
+        private Daemon(CriServer server, ExitWatcher watcher, CriEvents events, StreamingServer streaming,
+                       DaemonHost commandHost, CommandServer commands) {
             this.server = server;
             this.watcher = watcher;
             this.events = events;
             this.streaming = streaming;
+            this.commandHost = commandHost;
+            this.commands = commands;
+        }
+
+        /** Runs the {@code peapod} commands of clients on this daemon's engine. */
+        public DaemonHost commandHost() {
+            return commandHost;
+        }
+
+        /** Where {@code peapod} clients reach this daemon: {@code <state>/cli.sock}. */
+        public Path commandSocket() {
+            return commands.socket();
         }
 
         public String streamingUrl() {
@@ -150,7 +169,10 @@ public final class ServeCommand implements Callable<Integer> {
             CriServer server = new CriServer(socket, runtime, new ImageServiceImpl(new CriImages(engine)));
             server.start();
             ExitWatcher watcher = new ExitWatcher(engine, events).start(1000);
-            Daemon daemon = new Daemon(server, watcher, events, streamingServer);
+            DaemonHost host = new DaemonHost(engine);
+            CommandServer commands = CommandServer.start(
+                    engine.config().state().resolve(CommandClient.SOCKET_NAME), host);
+            Daemon daemon = new Daemon(server, watcher, events, streamingServer, host, commands);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::stop, "peapod-shutdown"));
             return daemon;
         }
@@ -168,6 +190,8 @@ public final class ServeCommand implements Callable<Integer> {
             if (!stopped.compareAndSet(false, true)) {
                 return;
             }
+            commands.close();
+            commandHost.detachAll();
             watcher.close();
             events.close();
             server.shutdown(Duration.ofSeconds(10));

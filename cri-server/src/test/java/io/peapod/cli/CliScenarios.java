@@ -1,0 +1,192 @@
+package io.peapod.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.peapod.kube.testing.KubeTestEnv;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command line driven as a user would, over a temp root: every scenario runs in both
+ * modes, embedded ({@link CliIT}) and as a client of a running daemon ({@link CliClientIT}).
+ * Needs root.
+ */
+abstract class CliScenarios {
+    protected KubeTestEnv env;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void requireRoot() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs /bin/busybox (busybox-static)");
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        env = new KubeTestEnv();
+        startMode();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            stopMode();
+        } finally {
+            env.close();
+        }
+    }
+
+    /** Gets the engine ready for commands: released for an embedded CLI, or served by a daemon. */
+    abstract void startMode() throws Exception;
+
+    abstract void stopMode() throws Exception;
+
+    /** Runs {@code args} (with the root and state options added) with {@code stdin}; output as UTF-8. */
+    abstract Result run(List<String> args, byte[] stdin) throws Exception;
+
+    protected Result peapod(String... args) throws Exception {
+        return peapodWithInput("", args);
+    }
+
+    protected Result peapodWithInput(String stdin, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        int at = all.size() > 1 && List.of("pod", "image").contains(all.get(0)) ? 2 : 1;
+        all.addAll(at, List.of("--root", env.config.root().toString(), "--state", env.config.state().toString()));
+        return run(all, stdin.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void containersFromTheCommandLine() throws Exception {
+        Result ls = peapod("image", "ls");
+        assertEquals(0, ls.code(), ls.err());
+        assertTrue(ls.out().contains("peapod.local/busybox"), ls.out());
+
+        Result run = peapod("run", "--rm", "-e", "WHO=peapod", KubeTestEnv.IMAGE, "sh", "-c", "echo hi $WHO; exit 3");
+        assertEquals(3, run.code(), "the container's exit code is ours: " + run);
+        assertEquals("hi peapod\n", run.out());
+
+        Result detached = peapod("run", "-d", "--name", "sleeper", "--memory", "32m", KubeTestEnv.IMAGE,
+                "sh", "-c", "echo up; sleep 100");
+        assertEquals(0, detached.code(), detached.err());
+        String id = detached.out().trim();
+        assertEquals(64, id.length(), detached.out());
+        Result ps = peapod("ps");
+        assertTrue(ps.out().startsWith("CONTAINER ID"), ps.out());
+        assertTrue(ps.out().contains(id.substring(0, 12)) && ps.out().contains("sleeper")
+                && ps.out().contains("Up "), ps.out());
+        Thread.sleep(300);
+        assertEquals("up\n", peapod("logs", "sleeper").out());
+        Result stats = peapod("stats", "--interval", "200");
+        assertTrue(stats.out().contains("sleeper") && stats.out().contains(" / 33.6MB"), stats.out());
+        Result json = peapod("ps", "-o", "json");
+        assertTrue(json.out().contains("\"name\" : \"sleeper\""), json.out());
+        assertEquals(0, peapod("stop", "-t", "1", "sleeper").code());
+        assertTrue(peapod("ps", "-a").out().contains("Exited (137)"));
+        assertEquals(0, peapod("rm", id.substring(0, 8)).code());
+        assertFalse(peapod("ps", "-a").out().contains("sleeper"));
+
+        Result missing = peapod("logs", "nobody");
+        assertEquals(1, missing.code());
+        assertEquals("peapod: no container nobody\n", missing.err(), "one line, no stack trace");
+    }
+
+    @Test
+    void execRunsInTheContainerWithItsExitCode() throws Exception {
+        Result detached = peapod("run", "-d", "--name", "target", KubeTestEnv.IMAGE, "sleep", "100");
+        assertEquals(0, detached.code(), detached.err());
+        Result exec = peapod("exec", "target", "sh", "-c", "echo pid1=$(cat /proc/1/cmdline | tr '\\0' ' '); exit 4");
+        assertEquals(4, exec.code(), exec.err());
+        assertEquals("pid1=sleep 100\n", exec.out());
+        Result cat = peapodWithInput("round trip\n", "exec", "-i", "target", "cat");
+        assertEquals(0, cat.code(), cat.err());
+        assertEquals("round trip\n", cat.out());
+        Result talker = peapod("run", "-d", "--name", "talker", KubeTestEnv.IMAGE, "sh", "-c",
+                "sleep 1; echo late line; sleep 0.2");
+        assertEquals(0, talker.code(), talker.err());
+        Result attach = peapod("attach", "talker");
+        assertEquals(0, attach.code(), attach.err());
+        assertEquals("late line\n", attach.out(),
+                "attach shows output from the moment it attached until the container exits");
+        assertEquals(0, peapod("rm", "-f", "talker").code());
+        Result missing = peapod("exec", "nobody", "true");
+        assertEquals(1, missing.code());
+        assertEquals(0, peapod("rm", "-f", "target").code());
+    }
+
+    @Test
+    void podsFromTheCommandLine() throws Exception {
+        Path manifest = env.dir.resolve("pod.yaml");
+        Files.writeString(manifest, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: clipod}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  initContainers:
+                  - {name: init, image: %1$s, imagePullPolicy: Never, command: [sh, -c, 'echo init done']}
+                  containers:
+                  - name: app
+                    image: %1$s
+                    imagePullPolicy: Never
+                    command: [sh, -c, 'echo serving; sleep 100']
+                    readinessProbe: {exec: {command: ['true']}, periodSeconds: 1}
+                """.formatted(KubeTestEnv.IMAGE));
+        Result run = peapod("pod", "run", manifest.toString());
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(run.out().contains("clipod") && run.out().contains("1/1") && run.out().contains("Running"),
+                run.out());
+        Result ls = peapod("pod", "ls");
+        assertTrue(ls.out().contains("clipod"), ls.out());
+        Result status = peapod("pod", "status", "clipod");
+        assertTrue(status.out().contains("Status:      Running"), status.out());
+        assertTrue(status.out().contains("Ready             True"), status.out());
+        Result json = peapod("pod", "status", "clipod", "-o", "json");
+        assertTrue(json.out().contains("\"phase\" : \"Running\""), json.out());
+        assertEquals("init done\n", peapod("pod", "logs", "clipod", "-c", "init").out());
+        assertEquals("serving\n", peapod("pod", "logs", "clipod").out());
+        Result again = peapod("pod", "run", manifest.toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("pod default/clipod already exists"), again.err());
+        assertEquals(0, peapod("pod", "rm", "clipod").code());
+        assertFalse(peapod("pod", "ls").out().contains("clipod"));
+        assertFalse(peapod("ps", "-a").out().contains("clipod"));
+    }
+
+    @Test
+    void badManifestsAreExplainedAndStartNothing() throws Exception {
+        Path bad = env.dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bad}
+                spec:
+                  containers:
+                  - {name: a, image: x, livenessProbe: {periodSeconds: 1}}
+                  - {name: a}
+                """);
+        Result r = peapod("pod", "run", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("spec.containers[0].livenessProbe: needs one handler"), r.err());
+        assertTrue(r.err().contains("spec.containers[1].name: duplicate container name \"a\""), r.err());
+        assertTrue(r.err().contains("spec.containers[1].image: is required"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        Files.writeString(bad, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: indent\n");
+        Result syntax = peapod("pod", "run", bad.toString());
+        assertTrue(syntax.err().matches("(?s)peapod: .*bad.yaml: YAML syntax error at line \\d+, column \\d+.*"),
+                syntax.err());
+        assertTrue(peapod("pod", "ls").out().trim().startsWith("NAME"));
+        assertEquals(1, peapod("pod", "ls").out().trim().lines().count(), "nothing started");
+    }
+}
