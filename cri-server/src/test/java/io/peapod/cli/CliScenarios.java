@@ -126,6 +126,19 @@ abstract class CliScenarios {
     }
 
     @Test
+    void runPassesStdinAndGivesATerminal() throws Exception {
+        Result cat = peapodWithInput("to the container\n", "run", "--rm", "-i", KubeTestEnv.IMAGE, "sh", "-c",
+                "cat; echo after end of input; exit 5");
+        assertEquals(5, cat.code(), cat.err());
+        assertEquals("to the container\nafter end of input\n", cat.out(),
+                "the end of our stdin ends the container's");
+        Result tty = peapod("run", "--rm", "-t", KubeTestEnv.IMAGE, "sh", "-c", "[ -t 0 ] && [ -t 1 ] && echo on a tty");
+        assertEquals(0, tty.code(), tty.err());
+        assertEquals("on a tty\r\n", tty.out(), "a terminal's line endings");
+        assertFalse(peapod("ps", "-a").out().contains(KubeTestEnv.IMAGE), "--rm removed both");
+    }
+
+    @Test
     void podsFromTheCommandLine() throws Exception {
         Path manifest = env.dir.resolve("pod.yaml");
         Files.writeString(manifest, """

@@ -1,22 +1,14 @@
 package io.peapod.cli.container;
 
-import io.peapod.cli.common.ChannelStreams;
 import io.peapod.cli.common.EngineOptions;
 import io.peapod.cli.common.Invocation;
-import io.peapod.helper.MonitorClient;
 import io.peapod.runtime.Engine;
-import io.peapod.runtime.errors.FailedPreconditionException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,31 +34,16 @@ public final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path socket;
-        String id;
+        Invocation invocation = Invocation.current();
+        Attachment attachment;
         try (Engine engine = engineOptions.open()) {
             var c = Containers.resolve(engine, ref);
-            id = c.id();
-            socket = engine.containers().context().store().directoryOf(id).resolve(MonitorClient.ATTACH_SOCKET);
+            attachment = Attachment.open(engine.containers().context().store().directoryOf(c.id()), interactive, null);
         }
         // the store's lock is not held while attached: other commands may run meanwhile
-        if (!Files.exists(socket)) {
-            throw new FailedPreconditionException("container " + ref + " is not running under a monitor: "
-                    + "nothing to attach to");
-        }
-        Invocation invocation = Invocation.current();
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            invocation.closeOnCancel(ch);
-            if (interactive) {
-                Thread in = new Thread(() -> forward(invocation.stdin(), ChannelStreams.out(ch)),
-                        "peapod-attach-stdin");
-                in.setDaemon(true);
-                in.start();
-            }
-            relay(ChannelStreams.in(ch), invocation.stdout(), invocation.stderr());
-        } catch (java.nio.channels.AsynchronousCloseException cancelled) {
-            // the caller went away
+        try (attachment) {
+            invocation.closeOnCancel(attachment);
+            attachment.relay(invocation);
         }
         return 0;
     }
@@ -97,18 +74,6 @@ public final class AttachCommand implements Callable<Integer> {
                 throw new EOFException();
             }
             off += n;
-        }
-    }
-
-    private static void forward(InputStream in, OutputStream out) {
-        byte[] buf = new byte[8192];
-        try {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                out.write(buf, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // the container went away
         }
     }
 }

@@ -3,6 +3,7 @@ package io.peapod.cli.container;
 import io.peapod.cli.common.CriLog;
 import io.peapod.cli.common.EngineOptions;
 import io.peapod.cli.common.Invocation;
+import io.peapod.cli.common.Terminal;
 import io.peapod.image.Image;
 import io.peapod.image.ProgressListener;
 import io.peapod.image.spec.ImageConfig;
@@ -57,10 +58,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "run in the background and print the container id")
     boolean detach;
 
-    @Option(names = {"-i", "--interactive"}, description = "keep stdin open (not supported yet)")
+    @Option(names = {"-i", "--interactive"}, description = "keep stdin open and pass ours to it")
     boolean interactive;
 
-    @Option(names = {"-t", "--tty"}, description = "allocate a terminal (not supported yet)")
+    @Option(names = {"-t", "--tty"}, description = "give it a terminal (ours, in raw mode, with -i)")
     boolean tty;
 
     @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE")
@@ -96,14 +97,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (interactive || tty) {
-            throw new InvalidArgumentException("-i and -t are not supported yet; run with -d and use peapod logs");
-        }
+        Invocation invocation = Invocation.current();
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
         String id = ContainerIds.random();
-        ContainerRecord created;
-        Path log;
         try (Engine engine = engineOptions.open()) {
             if (name != null) {
                 ContainerIds.check(name);
@@ -114,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             Image img = engine.images().find(image).orElseGet(() -> engine.images().pull(image, ProgressListener.NONE));
             Spec spec = spec(img, id);
-            log = engine.config().root().resolve("logs").resolve(id + ".log");
+            Path log = engine.config().root().resolve("logs").resolve(id + ".log");
             Files.createDirectories(log.getParent());
             spec.annotations = new LinkedHashMap<>();
             spec.annotations.put(Containers.LOG, log.toString());
@@ -122,10 +119,24 @@ public final class RunCommand implements Callable<Integer> {
             if (name != null) {
                 spec.annotations.put(Containers.NAME, name);
             }
-            created = engine.createFromImage(id, image, spec, null, CreateOptions.logTo(log));
+            CreateOptions options = CreateOptions.logTo(log);
+            if (interactive) {
+                // docker's run -i: the end of our input is the end of the container's
+                options = options.withStdin(!detach);
+            }
+            engine.createFromImage(id, image, spec, null, options);
+            Attachment attachment = null;
             try {
+                if (!detach && (interactive || tty)) {
+                    attachment = Attachment.open(engine.containers().context().store().directoryOf(id), interactive,
+                            tty ? invocation.terminal().size() : null);
+                    invocation.closeOnCancel(attachment);
+                }
                 engine.containers().start(id);
             } catch (RuntimeException e) {
+                if (attachment != null) {
+                    attachment.close();
+                }
                 engine.removeContainer(id, true);
                 throw e;
             }
@@ -134,12 +145,19 @@ public final class RunCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            CriLog reader = new CriLog(out, err, false, null);
-            reader.print(log, -1, () -> engine.containers().state(id).exitCode() == null);
+            if (attachment != null) {
+                try (Attachment a = attachment;
+                     Terminal.Restore restore = tty && interactive ? invocation.terminal().raw() : () -> { }) {
+                    a.relay(invocation);
+                }
+            } else {
+                CriLog reader = new CriLog(out, err, false, null);
+                reader.print(log, -1, () -> engine.containers().state(id).exitCode() == null);
+            }
             ContainerRecord done = engine.containers().waitFor(id, Duration.ofDays(365)).orElseThrow();
             int code = done.exitCode() == null ? 0 : done.exitCode();
             if (rm) {
-                engine.removeContainer(created.id(), true);
+                engine.removeContainer(id, true);
             }
             return code;
         }
@@ -149,7 +167,7 @@ public final class RunCommand implements Callable<Integer> {
         ImageConfig.ContainerConfig ic = img.config() == null ? null : img.config().config();
         Spec spec = DefaultSpec.create(false);
         var p = spec.process;
-        p.terminal = false;
+        p.terminal = tty;
         List<String> ep = entrypoint != null ? (entrypoint.isEmpty() ? List.of() : List.of(entrypoint))
                 : ic == null || ic.entrypoint() == null ? List.of() : ic.entrypoint();
         List<String> cmd = !args.isEmpty() ? args : entrypoint != null || ic == null || ic.cmd() == null

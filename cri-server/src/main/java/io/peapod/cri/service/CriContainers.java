@@ -113,7 +113,7 @@ public final class CriContainers implements ContainerHandler {
                 options = CreateOptions.logTo(t.logPath());
             }
             if (config.getStdin()) {
-                options = new CreateOptions(options.stdio(), options.logPath(), null, null, false, true);
+                options = options.withStdin(config.getStdinOnce());
             }
             t.spec().annotations.put(Engine.IMAGE_NAME, image);
             engine.createPrepared(id, rootfs, t.spec(), sandboxId, options);

@@ -121,7 +121,8 @@ final class AttachCommand extends RemoteCommand {
 
     @Override
     void stdinClosed() {
-        // The monitor ends a container's stdin only when an attach client detaches (STDIN_ONCE).
+        // The monitor ends a container's stdin when an attach client detaches, if the container
+        // was created with stdin_once; otherwise its stdin stays open for the next client.
     }
 
     @Override

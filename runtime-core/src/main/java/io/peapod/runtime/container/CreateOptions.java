@@ -17,9 +17,17 @@ import java.util.Map;
  *                      (the Java API, pods, CRI); false: runc style, the container is
  *                      re-parented to the caller's subreaper (conmon, containerd-shim), which
  *                      waits for it; start then goes through the exec fifo
+ * @param stdinOnce     with {@code stdinPipe}: the container's stdin ends when the first attach
+ *                      client detaches (CRI's stdin_once, docker's {@code run -i}), so that the
+ *                      end of a client's input reaches the container
  */
 public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
-                            boolean noPivot, boolean stdinPipe, boolean monitor) {
+                            boolean noPivot, boolean stdinPipe, boolean monitor, boolean stdinOnce) {
+
+    public CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
+                         boolean noPivot, boolean stdinPipe, boolean monitor) {
+        this(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, monitor, false);
+    }
 
     public CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
                          boolean noPivot, boolean stdinPipe) {
@@ -28,7 +36,12 @@ public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path conso
 
     /** runc's model: no monitor; the caller (a subreaper) is the container's parent. */
     public CreateOptions withoutMonitor() {
-        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, false);
+        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, false, stdinOnce);
+    }
+
+    /** Stdin kept open as a pipe for attach clients; {@code once}: it ends when the first one detaches. */
+    public CreateOptions withStdin(boolean once) {
+        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, true, monitor, once);
     }
 
     /** The container's stdio is /dev/null, as for a daemon's containers without a log. */
@@ -42,6 +55,6 @@ public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path conso
     }
 
     public CreateOptions withPidFile(Path file) {
-        return new CreateOptions(stdio, logPath, consoleSocket, file, noPivot, stdinPipe, monitor);
+        return new CreateOptions(stdio, logPath, consoleSocket, file, noPivot, stdinPipe, monitor, stdinOnce);
     }
 }

@@ -145,6 +145,9 @@ public final class SpecToPlan {
         }
         if (options.stdinPipe()) {
             plan.op("STDIN_PIPE");
+            if (options.stdinOnce()) {
+                plan.op("STDIN_ONCE");
+            }
         }
         if (!terminal && options.stdio() != null) {
             for (Map.Entry<Integer, String> e : options.stdio().entrySet()) {
