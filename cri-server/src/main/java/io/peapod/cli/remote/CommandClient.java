@@ -84,7 +84,7 @@ public final class CommandClient {
             return !option.contains("=") && valueOptions.contains(option);
         }
         for (int c = 1; c < option.length(); c++) {
-            if (valueOptions.contains("-" + option.charAt(c))) {
+            if (valueOptions.contains(new String(new char[] {'-', option.charAt(c)}))) {
                 return c == option.length() - 1; // otherwise the rest of the cluster is its value
             }
         }

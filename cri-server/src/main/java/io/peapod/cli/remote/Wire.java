@@ -59,8 +59,11 @@ final class Wire {
         out.writeInt(MAGIC);
         writeStrings(out, r.argv());
         writeString(out, r.cwd());
-        List<String> env = new ArrayList<>();
-        r.env().forEach((k, v) -> env.add(k + "=" + v));
+        // no lambda or string concatenation here: their bootstrap would cost a client's start-up
+        List<String> env = new ArrayList<>(r.env().size());
+        for (Map.Entry<String, String> e : r.env().entrySet()) {
+            env.add(new StringBuilder(e.getKey()).append('=').append(e.getValue()).toString());
+        }
         writeStrings(out, env);
         out.writeBoolean(r.terminal());
         out.flush();
