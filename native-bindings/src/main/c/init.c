@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -225,10 +224,6 @@ void init_run(const struct plan *p, const struct stdio_set *io, int sync, int fi
     reset_signals();
     if (setsid() < 0) {
         perr_set(&e, "INIT", "setsid", errno, "new session");
-        goto fail;
-    }
-    if (io->slave >= 0 && ioctl(io->slave, TIOCSCTTY, 0) < 0) {
-        perr_set(&e, "TTY", "ioctl", errno, "TIOCSCTTY");
         goto fail;
     }
     for (int i = 0; i < p->nrecs; i++) {

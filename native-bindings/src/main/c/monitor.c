@@ -161,6 +161,9 @@ static void command(struct mon *m, int fd)
         struct winsize ws = {(unsigned short)rows, (unsigned short)cols, 0, 0};
         if (m->io.master < 0)
             answer(fd, "error RESIZE - 0 the container has no terminal\n");
+        else if (rows < 1 || cols < 1 || rows > 65535 || cols > 65535)
+            answer(fd, (perr_set(&e, "RESIZE", "-", 0, "size %d %d is out of range 1..65535", rows, cols),
+                        perr_line(&e, out, sizeof out), out));
         else if (ioctl(m->io.master, TIOCSWINSZ, &ws) < 0)
             answer(fd, (perr_set(&e, "RESIZE", "ioctl", errno, "TIOCSWINSZ"),
                         perr_line(&e, out, sizeof out), out));

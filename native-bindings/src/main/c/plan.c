@@ -24,9 +24,9 @@ static const struct opdef OPS[] = {
     {"ID", "s"}, {"STATE_DIR", "s"}, {"MONITOR", "s"}, {"NS_JOIN", "ss"}, {"NS_NEW", "s"},
     {"UID_MAP", "s"}, {"GID_MAP", "s"}, {"SETGROUPS_DENY", ""}, {"CGROUP_PROCS", "s"},
     {"STDIO", "ns"}, {"LOG", "s"}, {"LOG_MAX_LINE", "n"}, {"STDIN_PIPE", ""},
-    {"STDIN_ONCE", ""}, {"TTY", ""}, {"CONSOLE_SOCKET", "s"}, {"PID_FILE", "s"},
-    {"START", "s"}, {"ROOTFS", "s"}, {"MOUNT_HOST", "sssus"}, {"MOUNT", "sssuss"},
-    {"MKNOD", "suuunn"}, {"SYMLINK", "ss"}, {"PROPAGATION", "u"}, {"PIVOT_ROOT", ""},
+    {"STDIN_ONCE", ""}, {"TTY", ""}, {"CONSOLE_SOCKET", "s"}, {"CONSOLE_SIZE", "uu"},
+    {"PID_FILE", "s"}, {"START", "s"}, {"ROOTFS", "s"}, {"MOUNT_HOST", "sssus"},
+    {"MOUNT", "sssuss"}, {"MKNOD", "suuunn"}, {"SYMLINK", "ss"}, {"PROPAGATION", "u"}, {"PIVOT_ROOT", ""},
     {"CHROOT", ""}, {"MASK", "s"}, {"READONLY", "s"}, {"REMOUNT_RO", "s"}, {"SYSCTL", "ss"},
     {"HOSTNAME", "s"}, {"DOMAINNAME", "s"}, {"RLIMIT", "nnn"}, {"OOM_SCORE_ADJ", "n"},
     {"CAP_BOUNDING", "u"}, {"KEEPCAPS", ""}, {"SETGROUPS", "s"}, {"SETGID", "n"},
@@ -145,6 +145,13 @@ static int collect(struct plan *p, const struct rec *r, int *nargv, int *nenv, s
         p->log_max_line = (long)plan_i64(r->f[0]);
         if (p->log_max_line < 1 || p->log_max_line > (1 << 20))
             return bad(e, r->op, "out of range 1..1048576", r->f[0]);
+    } else if (is(r, "CONSOLE_SIZE")) {
+        for (int i = 0; i < 2; i++)
+            if (plan_u64(r->f[i]) < 1 || plan_u64(r->f[i]) > 65535)
+                return bad(e, r->op, i == 0 ? "rows out of range 1..65535" : "columns out of range 1..65535",
+                           r->f[i]);
+        p->console_rows = (unsigned short)plan_u64(r->f[0]);
+        p->console_cols = (unsigned short)plan_u64(r->f[1]);
     } else if (is(r, "MONITOR") || is(r, "START")) {
         const char *yes = is(r, "MONITOR") ? "yes" : "wait", *no = is(r, "MONITOR") ? "no" : "now";
         int v = strcmp(r->f[0], yes) == 0 ? 1 : strcmp(r->f[0], no) == 0 ? 0 : -1;
@@ -192,6 +199,8 @@ static int validate(const struct plan *p, struct perr *e)
         return perr_set(e, "PLAN", "-", 0, "plan: LOG and STDIN_PIPE need MONITOR yes");
     if (!p->monitor && p->tty && !p->console_socket)
         return perr_set(e, "PLAN", "-", 0, "plan: TTY without a monitor needs CONSOLE_SOCKET");
+    if (p->console_rows && !p->tty)
+        return perr_set(e, "PLAN", "-", 0, "plan: CONSOLE_SIZE needs TTY");
     if ((p->uid_map || p->gid_map) && !(p->ns_new & CLONE_NEWUSER))
         return perr_set(e, "PLAN", "-", 0, "plan: UID_MAP/GID_MAP need NS_NEW user");
     return 0;

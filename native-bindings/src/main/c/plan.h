@@ -30,6 +30,7 @@ struct plan {
     const char *uid_map, *gid_map;
     const char *stdio[3];       /* NULL = /dev/null, "-" = inherit */
     int monitor, start_wait, tty, stdin_pipe, stdin_once, setgroups_deny;
+    unsigned short console_rows, console_cols;  /* CONSOLE_SIZE; 0 = not given */
     long log_max_line;
     int ns_new;                 /* CLONE_NEW* flags, user included */
     struct ns_join joins[PLAN_MAX_JOINS];

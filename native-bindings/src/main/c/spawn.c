@@ -239,6 +239,9 @@ int spawn(const struct plan *p, struct stdio_set *io, struct spawned *out, struc
                  "the container process ended before it was created");
     if (failed || !created)
         goto fail;
+    /* The container sent its pty master before it reported CREATED. */
+    if (stdio_receive_master(io, e) < 0)
+        goto fail;
     if (!p->start_wait && exec_outcome(sv[0], e) < 0)
         goto fail;
     if (p->pid_file) {

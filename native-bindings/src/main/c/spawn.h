@@ -21,9 +21,11 @@ struct stdio_set {
     int child[3];   /* becomes the container's fd 0, 1, 2; -1 = inherit */
     int out, err;   /* read ends of stdout/stderr pipes, kept by the monitor */
     int in;         /* write end of the stdin pipe, kept by the monitor */
-    int master;     /* pty master (TTY without CONSOLE_SOCKET), kept by the monitor */
-    int slave;      /* pty slave, the child's controlling terminal */
-    int console;    /* connected CONSOLE_SOCKET: the container opens its pty and sends the master */
+    int master;     /* pty master (TTY without CONSOLE_SOCKET), received and kept by the monitor */
+    int console;    /* with TTY: where the container sends the master of the pty it opens, the
+                     * connected CONSOLE_SOCKET or the container's end of a socketpair to the monitor */
+    int console_peer;   /* the monitor's end of that socketpair, until the master arrived */
+    unsigned short rows, cols;  /* the pty's initial size (CONSOLE_SIZE), 0 = leave it */
 };
 
 struct spawned {
@@ -39,9 +41,11 @@ int sync_recv(int fd, struct sync_msg *m);
 int stdio_prepare(const struct plan *p, struct stdio_set *io, struct perr *e);
 int stdio_apply(const struct stdio_set *io, struct perr *e);
 void stdio_close_child(struct stdio_set *io);
-/* In the container (after the init steps): open a pty on its own /dev/ptmx, make it
- * the controlling terminal on fd 0-2 and send the master over io->console. */
+/* In the container (after the init steps): open a pty on its own /dev/ptmx, give it the
+ * initial size, make it the controlling terminal on fd 0-2 and send the master over io->console. */
 int stdio_console(const struct stdio_set *io, struct perr *e);
+/* In the monitor, once the container is created: take the master it sent into io->master. */
+int stdio_receive_master(struct stdio_set *io, struct perr *e);
 
 /* Creates the container process; it has run its init steps when this returns 0
  * (and, with START now, has called execve successfully). The caller must be a

@@ -83,19 +83,27 @@ static int send_master(int s, int master, struct perr *e)
     return 0;
 }
 
-/* The pty comes from the container's own /dev/ptmx (its devpts), so that ttyname()
- * works inside; the socket was connected on the host before any namespace change. */
+/* The pty comes from the container's own /dev/ptmx (its devpts), so that the slave is
+ * a /dev/pts/N of the container and ttyname() works inside, as with runc; the socket it
+ * goes out on was connected (or made) on the host before any namespace change. The size
+ * is set before the pty becomes anyone's terminal, so no SIGWINCH is sent for it. */
 int stdio_console(const struct stdio_set *io, struct perr *e)
 {
+    struct winsize ws = {io->rows, io->cols, 0, 0};
     int unlock = 0, master, slave;
 
     if (io->console < 0)
         return 0;
+    if (io->console_peer >= 0)
+        close(io->console_peer);
     master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0)
         return perr_set(e, "TTY", "open", errno, "/dev/ptmx in the container");
     if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
         return perr_set(e, "TTY", "ioctl", errno, "TIOCSPTLCK");
+    if (io->rows && ioctl(master, TIOCSWINSZ, &ws) < 0)
+        return perr_set(e, "CONSOLE_SIZE", "ioctl", errno, "TIOCSWINSZ %u rows %u columns",
+                        io->rows, io->cols);
     slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (slave < 0)
         return perr_set(e, "TTY", "ioctl", errno, "TIOCGPTPEER");
@@ -112,32 +120,60 @@ int stdio_console(const struct stdio_set *io, struct perr *e)
     return 0;
 }
 
-static int open_pty(struct stdio_set *io, struct perr *e)
+int stdio_receive_master(struct stdio_set *io, struct perr *e)
 {
-    int unlock = 0;
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    char byte;
+    struct iovec iov = {&byte, 1};
+    struct msghdr msg;
+    struct cmsghdr *c;
+    ssize_t n;
 
-    io->master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (io->master < 0)
-        return perr_set(e, "TTY", "open", errno, "/dev/ptmx");
-    if (ioctl(io->master, TIOCSPTLCK, &unlock) < 0)
-        return perr_set(e, "TTY", "ioctl", errno, "TIOCSPTLCK");
-    io->slave = ioctl(io->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (io->slave < 0)
-        return perr_set(e, "TTY", "ioctl", errno, "TIOCGPTPEER");
-    for (int i = 0; i < 3; i++)
-        io->child[i] = io->slave;
+    if (io->console_peer < 0)
+        return 0;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = cbuf;
+    msg.msg_controllen = sizeof cbuf;
+    do
+        n = recvmsg(io->console_peer, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    close(io->console_peer);
+    io->console_peer = -1;
+    if (n < 0)
+        return perr_set(e, "TTY", "recvmsg", errno, "pty master from the container");
+    c = CMSG_FIRSTHDR(&msg);
+    if (n == 0 || !c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return perr_set(e, "TTY", "-", 0, "the container sent no pty master");
+    memcpy(&io->master, CMSG_DATA(c), sizeof(int));
+    return 0;
+}
+
+/* TTY without CONSOLE_SOCKET: the container sends its pty master to the monitor. */
+static int console_pair(struct stdio_set *io, struct perr *e)
+{
+    int sv[2];
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return perr_set(e, "TTY", "socketpair", errno, "pty master channel");
+    io->console_peer = sv[0];
+    io->console = sv[1];
     return 0;
 }
 
 int stdio_prepare(const struct plan *p, struct stdio_set *io, struct perr *e)
 {
-    io->out = io->err = io->in = io->master = io->slave = io->console = -1;
+    io->out = io->err = io->in = io->master = io->console = io->console_peer = -1;
+    io->rows = p->console_rows;
+    io->cols = p->console_cols;
     for (int i = 0; i < 3; i++)
         io->child[i] = -1;
     if (p->tty && p->console_socket)
         return connect_console(p->console_socket, &io->console, e);
     if (p->tty)
-        return open_pty(io, e);
+        return console_pair(io, e);
     if (p->stdin_pipe && !p->stdio[0]) {
         if (make_pipe(&io->child[0], &io->in, 1, e) < 0)
             return -1;
@@ -178,7 +214,6 @@ void stdio_close_child(struct stdio_set *io)
             close(io->child[i]);
         io->child[i] = -1;
     }
-    io->slave = -1;
     if (io->console >= 0)
         close(io->console);
     io->console = -1;

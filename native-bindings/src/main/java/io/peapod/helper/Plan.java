@@ -131,6 +131,14 @@ public final class Plan {
         return op("CONSOLE_SOCKET", socket.toString());
     }
 
+    /** The terminal's size before the process starts (needs {@link #tty()}); each side 1…65535. */
+    public Plan consoleSize(int rows, int cols) {
+        if (rows < 1 || cols < 1 || rows > 0xffff || cols > 0xffff) {
+            throw new IllegalArgumentException("console size " + rows + "x" + cols + " is out of range 1…65535");
+        }
+        return op("CONSOLE_SIZE", Integer.toString(rows), Integer.toString(cols));
+    }
+
     public Plan pidFile(Path file) {
         return op("PID_FILE", file.toString());
     }

@@ -321,14 +321,23 @@ class HelperIT {
     @Test
     void ttyIsTheControllingTerminalAndResizes() throws Exception {
         Path state = fx.stateDir("tty");
-        fx.create(state, run(fx.container(state).tty(),
-                "[ -t 0 ] && [ -t 1 ] && echo terminal; while [ ! -e /go ]; do sleep 0.05; done; stty size"));
-        await(() -> logText(state.resolve("log")).stream().anyMatch(l -> l.startsWith("terminal")), "terminal");
+        fx.create(state, run(withDevpts(fx.container(state).tty().consoleSize(24, 80)),
+                "[ -t 0 ] && [ -t 1 ] && echo terminal; tty; stty size; "
+                        + "while [ ! -e /go ]; do sleep 0.05; done; stty size"));
+        await(() -> logText(state.resolve("log")).size() >= 3, "three lines of terminal output");
         MonitorClient.resize(state, 40, 120);
         Files.createFile(fx.rootfs.resolve("go"));
         assertEquals(0, awaitExit(state).exitCode());
         // The pty turns \n into \r\n; the monitor relays what the terminal gave it.
-        assertEquals("40 120", logText(state.resolve("log")).get(1).strip(), lines(state.resolve("log")).toString());
+        List<String> out = logText(state.resolve("log")).stream().map(String::strip).toList();
+        assertEquals(List.of("terminal", "/dev/pts/0", "24 80", "40 120"), out);
+    }
+
+    /** A devpts of the container's own, where the helper opens a terminal (as runc does). */
+    private static Plan withDevpts(Plan plan) {
+        return plan.mount("devpts", "/dev/pts", "devpts", Syscalls.MS_NOSUID | Syscalls.MS_NOEXEC,
+                        "newinstance,ptmxmode=0666,mode=0620", false)
+                .symlink("pts/ptmx", "/dev/ptmx");
     }
 
     @Test
@@ -546,11 +555,8 @@ class HelperIT {
                 .newNamespace(Plan.Namespace.PID).newNamespace(Plan.Namespace.MNT)
                 .propagation(Syscalls.MS_REC | Syscalls.MS_PRIVATE).rootfs(fx.rootfs)
                 .mountHost(fx.rootfs.toString(), fx.rootfs, null, Syscalls.MS_BIND | Syscalls.MS_REC, null)
-                .mount("proc", "/proc", "proc", 0, null, false)
-                // the container opens its pty on its own /dev/ptmx (as runc's do)
-                .mount("devpts", "/dev/pts", "devpts", Syscalls.MS_NOSUID | Syscalls.MS_NOEXEC,
-                        "newinstance,ptmxmode=0666,mode=0620", false)
-                .symlink("pts/ptmx", "/dev/ptmx");
+                .mount("proc", "/proc", "proc", 0, null, false);
+        withDevpts(plan);
         fx.create(state, run(plan, "[ -t 1 ] && echo on-console; sleep 30"));
         assertEquals("on-console", stdout.readLine());
         assertTrue(py.waitFor(5, TimeUnit.SECONDS));

@@ -57,6 +57,17 @@ class PlanParseIT {
     }
 
     @Test
+    void consoleSizeIsInRangeAndNeedsATerminal() throws Exception {
+        assertPlanError(refuse(new Plan().args("true").op("CONSOLE_SIZE", "24", "80").encode()),
+                "CONSOLE_SIZE needs TTY");
+        assertPlanError(refuse(new Plan().args("true").monitor(true).stateDir(dir).tty()
+                .op("CONSOLE_SIZE", "0", "80").encode()), "rows out of range 1..65535 \"0\"");
+        assertPlanError(refuse(new Plan().args("true").monitor(true).stateDir(dir).tty()
+                .op("CONSOLE_SIZE", "24", "65536").encode()), "columns out of range 1..65535 \"65536\"");
+        assertThrows(IllegalArgumentException.class, () -> new Plan().consoleSize(0, 80));
+    }
+
+    @Test
     void pipeRedirectsAreRefusedBeforeRunning() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Helper().create(dir.resolve("plan"), java.lang.ProcessBuilder.Redirect.PIPE,

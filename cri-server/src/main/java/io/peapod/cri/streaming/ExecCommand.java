@@ -2,6 +2,7 @@ package io.peapod.cri.streaming;
 
 import io.peapod.runtime.container.ContainerRuntime;
 import io.peapod.runtime.container.ExecSession;
+import io.peapod.runtime.spec.Box;
 import io.peapod.runtime.spec.Process;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,10 +16,16 @@ import org.slf4j.LoggerFactory;
  * pumped to the client by one thread each (blocking while the client's buffer is full), and
  * whose stdin is fed by a writer thread so that a process that does not read never blocks
  * the event loop.
+ *
+ * <p>With a terminal, the client's first resize message is its terminal's size (kubectl and
+ * crictl send it as soon as the streams are up). The process is started with that size, so
+ * that it is right from the process's first instruction, after waiting for it at most
+ * {@link #INITIAL_SIZE_WAIT_MILLIS}; a client that sends none gets the terminal without a size.
  */
 final class ExecCommand extends RemoteCommand {
     private static final Logger LOG = LoggerFactory.getLogger(ExecCommand.class);
     private static final byte[] EOF = new byte[0];
+    private static final long INITIAL_SIZE_WAIT_MILLIS = 250;
 
     private final ContainerRuntime containers;
     private final StreamRequest.Exec request;
@@ -45,9 +52,13 @@ final class ExecCommand extends RemoteCommand {
 
     private void run() {
         ExecSession s;
+        int[] initialSize = request.tty() ? awaitInitialSize() : null;
         try {
             Process process = containers.execProcess(request.containerId(), request.cmd(), null, null, null, null,
                     request.tty());
+            if (initialSize != null) {
+                process.consoleSize = new Box(initialSize[0], initialSize[1]);
+            }
             s = containers.execSession(request.containerId(), process, request.stdin());
         } catch (RuntimeException e) {
             LOG.info("exec {} in container {} failed: {}", request.cmd(), request.containerId(), e.getMessage());
@@ -57,7 +68,8 @@ final class ExecCommand extends RemoteCommand {
         }
         synchronized (this) {
             session = s;
-            if (pendingSize != null && s.tty()) {
+            if (pendingSize != null && pendingSize != initialSize && s.tty()) {
+                // resized again while the process was starting
                 applyResize(pendingSize[0], pendingSize[1]);
             }
         }
@@ -89,6 +101,19 @@ final class ExecCommand extends RemoteCommand {
             stdinQueue.offer(EOF);
             s.close();
         }
+    }
+
+    /** The first size the client sent (rows, columns), or null when none came in time. */
+    private synchronized int[] awaitInitialSize() {
+        long deadline = System.nanoTime() + INITIAL_SIZE_WAIT_MILLIS * 1_000_000;
+        try {
+            for (long left; pendingSize == null && !gone && (left = deadline - System.nanoTime()) > 0; ) {
+                wait(Math.max(1, left / 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return pendingSize;
     }
 
     private void pump(InputStream in, int stream, boolean wanted) {
@@ -152,6 +177,7 @@ final class ExecCommand extends RemoteCommand {
     synchronized void resize(int width, int height) {
         if (session == null) {
             pendingSize = new int[] {height, width};
+            notifyAll();
         } else if (session.tty()) {
             applyResize(height, width);
         }

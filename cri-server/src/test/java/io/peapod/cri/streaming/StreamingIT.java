@@ -180,6 +180,20 @@ class StreamingIT {
         assertTrue(text.contains("\r\n"), "a terminal turns \\n into \\r\\n: " + text);
     }
 
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"SPDY,v4.channel.k8s.io", "WEBSOCKET,v5.channel.k8s.io"})
+    void ttyExecStartsWithTheClientsFirstSize(String transport, String protocol) throws Exception {
+        String id = sleeper();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (RemoteCommandSession s = StreamClient.remoteCommand(execUrl(id, true, false, false, "stty", "size"),
+                transport(transport), List.of(protocol), false, true, out, null)) {
+            // as kubectl does: the terminal's size as soon as the streams are up
+            s.resize(111, 33);
+            assertEquals(0, s.awaitStatus(WAIT).exitCode(), out.toString(StandardCharsets.UTF_8));
+        }
+        assertEquals("33 111", out.toString(StandardCharsets.UTF_8).strip());
+    }
+
     @Test
     void attachersShareOutputAndStdinAndDetachingKeepsTheContainer() throws Exception {
         Path log = tmp.resolve("attach.log");

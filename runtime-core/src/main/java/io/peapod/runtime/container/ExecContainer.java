@@ -91,12 +91,7 @@ final class ExecContainer {
                 plan.op("CGROUP_PROCS", p.toString());
             }
         }
-        if (tty) {
-            plan.op("TTY");
-            if (consoleSocket != null) {
-                plan.op("CONSOLE_SOCKET", consoleSocket.toAbsolutePath().toString());
-            }
-        } else {
+        if (!SpecToPlan.terminal(plan, process, consoleSocket)) {
             for (Map.Entry<Integer, String> e : stdio.entrySet()) {
                 plan.op("STDIO", e.getKey().toString(), e.getValue());
             }
@@ -146,6 +141,8 @@ final class ExecContainer {
         Process p = SpecIO.copy(spec).process;
         p.args = args;
         p.terminal = tty;
+        // the container's console size is not the size of the exec caller's terminal
+        p.consoleSize = null;
         if (extraEnv != null && !extraEnv.isEmpty()) {
             java.util.List<String> env = new java.util.ArrayList<>(p.env == null ? List.of() : p.env);
             for (String e : extraEnv) {

@@ -33,7 +33,11 @@ import org.slf4j.LoggerFactory;
  * stays its parent, so the caller gets its exit code when the helper exits. Without a
  * terminal, the process's stdin, stdout and stderr are the helper's own pipes to this JVM
  * (back-pressure included: a slow reader slows the process). With a terminal, the helper
- * sends the pty master over a console socket and this session owns it.
+ * opens a pty in the container (the process sees a {@code /dev/pts/N} of its own as
+ * controlling terminal and stdio), sends the master over a console socket and this session
+ * owns it. Give the caller's terminal size as {@code process.consoleSize}: it is set before
+ * the process starts, so even its first {@code stty size} sees it; {@link #resize} changes it
+ * later (the kernel sends SIGWINCH to the terminal's foreground process group).
  *
  * <p>Close it in every case: closing kills a process that still runs and releases the pty.
  */
@@ -101,10 +105,7 @@ public final class ExecSession implements AutoCloseable {
                 plan.op("CGROUP_PROCS", p.toString());
             }
         }
-        if (tty) {
-            plan.op("TTY");
-            plan.op("CONSOLE_SOCKET", console.toString());
-        } else {
+        if (!SpecToPlan.terminal(plan, process, console)) {
             plan.op("STDIO", "0", withStdin ? "-" : "/dev/null");
             plan.op("STDIO", "1", "-");
             plan.op("STDIO", "2", "-");

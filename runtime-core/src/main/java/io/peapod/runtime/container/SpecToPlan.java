@@ -3,6 +3,7 @@ package io.peapod.runtime.container;
 import io.peapod.helper.Plan;
 import io.peapod.runtime.errors.InvalidArgumentException;
 import io.peapod.runtime.seccomp.SeccompCompiler;
+import io.peapod.runtime.spec.Box;
 import io.peapod.runtime.spec.Capabilities;
 import io.peapod.runtime.spec.LinuxCapabilities;
 import io.peapod.runtime.spec.LinuxDevice;
@@ -132,14 +133,35 @@ public final class SpecToPlan {
         return sb.toString();
     }
 
-    private static void stdio(Plan plan, Spec spec, CreateOptions options) {
-        boolean terminal = spec.process != null && Boolean.TRUE.equals(spec.process.terminal);
-        if (terminal) {
-            plan.op("TTY");
-            if (options.consoleSocket() != null) {
-                plan.op("CONSOLE_SOCKET", options.consoleSocket().toAbsolutePath().toString());
-            }
+    /**
+     * A process with {@code process.terminal}: the helper opens a pty in the container, makes it
+     * the process's controlling terminal and stdio, and sends the master to {@code consoleSocket}
+     * (null: to the monitor). {@code process.consoleSize} is its size before the process starts;
+     * as runc does, a side of 0 leaves the size unset.
+     *
+     * @return whether the process has a terminal
+     */
+    static boolean terminal(Plan plan, Process p, Path consoleSocket) {
+        if (p == null || !Boolean.TRUE.equals(p.terminal)) {
+            return false;
         }
+        plan.tty();
+        if (consoleSocket != null) {
+            plan.consoleSocket(consoleSocket.toAbsolutePath());
+        }
+        Box size = p.consoleSize;
+        if (size != null && size.height != null && size.width != null && size.height != 0 && size.width != 0) {
+            if (size.height < 0 || size.height > 0xffff || size.width < 0 || size.width > 0xffff) {
+                throw new InvalidArgumentException("process.consoleSize " + Long.toUnsignedString(size.height) + "x"
+                        + Long.toUnsignedString(size.width) + " is out of range: each side is at most 65535");
+            }
+            plan.consoleSize(size.height.intValue(), size.width.intValue());
+        }
+        return true;
+    }
+
+    private static void stdio(Plan plan, Spec spec, CreateOptions options) {
+        boolean terminal = terminal(plan, spec.process, options.consoleSocket());
         if (options.logPath() != null) {
             plan.op("LOG", options.logPath().toAbsolutePath().toString());
         }

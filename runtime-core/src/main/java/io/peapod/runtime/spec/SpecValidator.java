@@ -149,6 +149,10 @@ public final class SpecValidator {
         if (p.consoleSize != null && !Boolean.TRUE.equals(p.terminal)) {
             throw fail("process.consoleSize", "set although process.terminal is not true");
         }
+        if (p.consoleSize != null) {
+            checkTerminalSide("process.consoleSize.height", p.consoleSize.height);
+            checkTerminalSide("process.consoleSize.width", p.consoleSize.width);
+        }
         if (p.user != null) {
             checkUint32("process.user.uid", p.user.uid);
             checkUint32("process.user.gid", p.user.gid);
@@ -247,6 +251,13 @@ public final class SpecValidator {
     private static void checkUint32(String path, Long v) {
         if (v != null && (v < 0 || v > UINT32_MAX)) {
             throw fail(path, "value " + v + " is not within 0…4294967295");
+        }
+    }
+
+    /** A terminal's rows and columns are 16-bit (struct winsize). */
+    private static void checkTerminalSide(String path, Long v) {
+        if (v != null && (v < 0 || v > 0xffff)) {
+            throw fail(path, "value " + Long.toUnsignedString(v) + " is not within 0…65535");
         }
     }
 

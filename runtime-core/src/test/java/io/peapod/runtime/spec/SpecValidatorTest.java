@@ -66,6 +66,14 @@ class SpecValidatorTest {
                 bad("process.rlimits[1].type: rlimit \"RLIMIT_NOFILE\" given twice",
                         s -> s.process.rlimits.add(new PosixRlimit("RLIMIT_NOFILE", 1, 1))),
                 bad("process.oomScoreAdj: value 1001 is not within -1000…1000", s -> s.process.oomScoreAdj = 1001),
+                bad("process.consoleSize: set although process.terminal is not true", s -> {
+                    s.process.terminal = false;
+                    s.process.consoleSize = new Box(24, 80);
+                }),
+                bad("process.consoleSize.width: value 70000 is not within 0…65535", s -> {
+                    s.process.terminal = true;
+                    s.process.consoleSize = new Box(24, 70000);
+                }),
                 bad("mounts[2].destination: mount destination \"dev/pts\" is not an absolute path",
                         s -> s.mounts.get(2).destination = "dev/pts"),
                 bad("hooks.poststop[0].path: hook program \"hook.sh\" is not an absolute path", s -> {
