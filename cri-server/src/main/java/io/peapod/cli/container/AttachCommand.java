@@ -38,7 +38,7 @@ public final class AttachCommand implements Callable<Integer> {
         Attachment attachment;
         try (Engine engine = engineOptions.open()) {
             var c = Containers.resolve(engine, ref);
-            attachment = Attachment.open(engine.containers().context().store().directoryOf(c.id()), interactive, null);
+            attachment = Attachment.open(engine.containers().context().store().directoryOf(c.id()), interactive);
         }
         // the store's lock is not held while attached: other commands may run meanwhile
         try (attachment) {

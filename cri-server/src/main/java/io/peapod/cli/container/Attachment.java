@@ -30,11 +30,8 @@ final class Attachment implements AutoCloseable {
         this.input = input;
     }
 
-    /**
-     * Attaches to the container whose state directory is {@code stateDir}; with a terminal
-     * {@code size} ({rows, columns}) the container's terminal is given that size first.
-     */
-    static Attachment open(Path stateDir, boolean withStdin, int[] size) {
+    /** Attaches to the container whose state directory is {@code stateDir}. */
+    static Attachment open(Path stateDir, boolean withStdin) {
         Path socket = stateDir.resolve(MonitorClient.ATTACH_SOCKET);
         if (!Files.exists(socket)) {
             throw new FailedPreconditionException("container " + stateDir.getFileName() + " is not running under "
@@ -45,9 +42,6 @@ final class Attachment implements AutoCloseable {
         try {
             if (withStdin) {
                 input = connect(socket);
-            }
-            if (size != null) {
-                MonitorClient.resize(stateDir, size[0], size[1]);
             }
             return new Attachment(output, input);
         } catch (RuntimeException e) {

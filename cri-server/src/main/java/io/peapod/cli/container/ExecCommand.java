@@ -5,6 +5,7 @@ import io.peapod.cli.common.Invocation;
 import io.peapod.cli.common.Terminal;
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.container.ExecSession;
+import io.peapod.runtime.spec.Box;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -53,14 +54,15 @@ public final class ExecCommand implements Callable<Integer> {
         try (Engine engine = engineOptions.open()) {
             var c = Containers.resolve(engine, ref);
             var process = engine.containers().execProcess(c.id(), cmd, env, workdir, null, null, tty);
+            int[] size = tty ? invocation.terminal().size() : null;
+            if (size != null) {
+                // the process starts with our terminal's size: a program that asks at once gets it
+                process.consoleSize = new Box(size[0], size[1]);
+            }
             try (ExecSession session = engine.containers().execSession(c.id(), process, interactive)) {
                 Terminal.Restore restore = null;
                 try {
                     if (tty) {
-                        int[] size = invocation.terminal().size();
-                        if (size != null) {
-                            session.resize(size[0], size[1]);
-                        }
                         restore = invocation.terminal().raw();
                     }
                     Thread out = pump(session.stdout(), invocation.stdout());

@@ -14,6 +14,7 @@ import io.peapod.runtime.container.ContainerRecord;
 import io.peapod.runtime.container.CreateOptions;
 import io.peapod.runtime.errors.AlreadyExistsException;
 import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.spec.Box;
 import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.LinuxCpu;
 import io.peapod.runtime.spec.LinuxMemory;
@@ -119,6 +120,10 @@ public final class RunCommand implements Callable<Integer> {
             if (name != null) {
                 spec.annotations.put(Containers.NAME, name);
             }
+            int[] size = tty && !detach ? invocation.terminal().size() : null;
+            if (size != null) {
+                spec.process.consoleSize = new Box(size[0], size[1]);
+            }
             CreateOptions options = CreateOptions.logTo(log);
             if (interactive) {
                 // docker's run -i: the end of our input is the end of the container's
@@ -128,8 +133,7 @@ public final class RunCommand implements Callable<Integer> {
             Attachment attachment = null;
             try {
                 if (!detach && (interactive || tty)) {
-                    attachment = Attachment.open(engine.containers().context().store().directoryOf(id), interactive,
-                            tty ? invocation.terminal().size() : null);
+                    attachment = Attachment.open(engine.containers().context().store().directoryOf(id), interactive);
                     invocation.closeOnCancel(attachment);
                 }
                 engine.containers().start(id);
