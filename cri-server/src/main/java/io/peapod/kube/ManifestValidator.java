@@ -366,8 +366,8 @@ final class ManifestValidator {
         if (p.tcpSocket != null) {
             port(at + ".tcpSocket.port", p.tcpSocket.port, c);
         }
-        if (p.grpc != null) {
-            problem(at + ".grpc", "grpc probes are not supported by peapod yet; use exec with a health client");
+        if (p.grpc != null && (p.grpc.port == null || p.grpc.port < 1 || p.grpc.port > 65535)) {
+            problem(at + ".grpc.port", p.grpc.port == null ? "is required" : "must be 1-65535, not " + p.grpc.port);
         }
         nonNegative(at + ".initialDelaySeconds", p.initialDelaySeconds == null ? null : p.initialDelaySeconds.longValue());
         positive(at + ".periodSeconds", p.periodSeconds);

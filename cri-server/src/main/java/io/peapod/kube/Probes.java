@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs probe and hook handlers of one pod. exec runs in the container; httpGet and
- * tcpSocket connect from a thread that has joined the pod's network namespace, so they reach
- * the pod's own 127.0.0.1 whether or not the pod has a routable address.
+ * Runs probe and hook handlers of one pod. exec runs in the container; httpGet, tcpSocket and
+ * grpc connect from a thread that has joined the pod's network namespace, so they reach the
+ * pod's own 127.0.0.1 whether or not the pod has a routable address.
  */
 final class Probes implements AutoCloseable {
     private static final int CLONE_NEWNET = 0x40000000;
@@ -90,6 +90,23 @@ final class Probes implements AutoCloseable {
             }
         });
         return await(f, timeout, x -> new Result(true, null));
+    }
+
+    Result grpc(int port, String service, Duration timeout) {
+        Future<GrpcHealthCheck.Outcome> f = net.submit(() -> GrpcHealthCheck.check("127.0.0.1", port, service,
+                timeout));
+        try {
+            GrpcHealthCheck.Outcome o = f.get(timeout.toMillis() + 200, TimeUnit.MILLISECONDS);
+            return new Result(o.serving(), o.message());
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            return new Result(false, "timed out after " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            return new Result(false, e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(false, "interrupted");
+        }
     }
 
     private static Result await(Future<Integer> f, Duration timeout, java.util.function.Function<Integer, Result> ok) {

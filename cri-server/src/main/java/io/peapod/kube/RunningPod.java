@@ -198,6 +198,9 @@ public final class RunningPod {
         if (p.httpGet != null) {
             return probes.httpGet(p.httpGet, port(w, p.httpGet.port), timeout);
         }
+        if (p.grpc != null) {
+            return probes.grpc(p.grpc.port, p.grpc.service, timeout);
+        }
         return probes.tcp(p.tcpSocket.host, port(w, p.tcpSocket.port), timeout);
     }
 

@@ -174,6 +174,29 @@ class PodRunnerIT {
     }
 
     @Test
+    void grpcProbesCallTheHealthService() throws Exception {
+        try (HealthServer health = new HealthServer()) {
+            health.health.put("app", 1);
+            // host network: the probe reaches this test's server on the host's 127.0.0.1
+            String readiness = """
+                    readinessProbe:
+                      grpc: {port: %d, service: app}
+                      periodSeconds: 1
+                    """.formatted(health.port());
+            RunningPod p = run(pod("grpc", "Always", "hostNetwork: true\ncontainers:\n"
+                    + container("app", "sleep 1000", readiness)));
+            PodStatus ready = p.awaitReady(Duration.ofSeconds(20));
+            assertTrue(ready.ready(), "SERVING makes the pod Ready: " + ready);
+            health.health.put("app", 2);
+            long t0 = System.nanoTime();
+            while (p.status().ready() && System.nanoTime() - t0 < Duration.ofSeconds(15).toNanos()) {
+                Thread.sleep(100);
+            }
+            assertFalse(p.status().ready(), "NOT_SERVING makes it unready: " + p.status());
+        }
+    }
+
+    @Test
     void livenessFailureRestartsTheContainer() throws Exception {
         String liveness = """
                 livenessProbe:
