@@ -441,7 +441,17 @@ public final class SpecToPlan {
         if (caps != null) {
             plan.op("CAPS", hex(Capabilities.mask(orEmpty(caps.effective))),
                     hex(Capabilities.mask(orEmpty(caps.permitted))), hex(Capabilities.mask(orEmpty(caps.inheritable))));
-            long ambient = Capabilities.mask(orEmpty(caps.ambient));
+            long requested = Capabilities.mask(orEmpty(caps.ambient));
+            // the kernel raises an ambient capability only if it is permitted and inheritable;
+            // runc and crun leave the others out (runc spec's default asks for three such), so do we
+            long ambient = requested & Capabilities.mask(orEmpty(caps.permitted))
+                    & Capabilities.mask(orEmpty(caps.inheritable));
+            if (ambient != requested) {
+                List<String> dropped = orEmpty(caps.ambient).stream()
+                        .filter(c -> (Capabilities.mask(List.of(c)) & ambient) == 0).toList();
+                warnings.add("process.capabilities.ambient " + dropped + " left out: an ambient capability must "
+                        + "also be permitted and inheritable");
+            }
             if (ambient != 0) {
                 plan.op("CAP_AMBIENT", hex(ambient));
             }

@@ -164,6 +164,27 @@ class ContainerRuntimeIT {
     }
 
     @Test
+    void ambientCapabilitiesNeedInheritableOnesAsInRunc() throws IOException {
+        // runc spec's default: ambient caps that are not inheritable; runc and crun leave them out
+        BusyboxBundle b = bundle("sh", "-c", "grep -E 'CapInh|CapAmb' /proc/self/status");
+        var caps = b.spec().process.capabilities;
+        caps.bounding = List.of("CAP_KILL", "CAP_NET_BIND_SERVICE");
+        caps.effective = caps.bounding;
+        caps.permitted = caps.bounding;
+        caps.inheritable = List.of();
+        caps.ambient = List.of("CAP_KILL", "CAP_NET_BIND_SERVICE");
+        b.save();
+        Result r = run(b);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("CapAmb:\t0000000000000000"), r.output());
+        caps.inheritable = List.of("CAP_KILL");
+        b.save();
+        Result kill = run(b);
+        assertEquals(0, kill.exitCode(), kill.output());
+        assertTrue(kill.output().contains("CapAmb:\t0000000000000020"), "CAP_KILL (bit 5) alone: " + kill.output());
+    }
+
+    @Test
     void exitCodesAndSignals() throws IOException {
         assertEquals(3, run(bundle("sh", "-c", "exit 3")).exitCode());
         // PID 1 of a namespace ignores signals from inside it: SIGKILL comes from the host
