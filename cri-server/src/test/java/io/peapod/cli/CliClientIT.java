@@ -42,16 +42,16 @@ class CliClientIT extends CliScenarios {
     }
 
     @Override
-    Result run(List<String> args, byte[] stdin) {
+    Result run(List<String> args, byte[] stdin, Terminal terminal) {
         String[] argv = args.toArray(String[]::new);
         if (!CommandClient.daemonMayRun(argv)) {
-            return CliIT.embedded(args, stdin);
+            return CliIT.embedded(args, stdin, terminal);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Path socket = CommandClient.socketFor(argv);
         assertEquals(daemon.commandSocket(), socket, "the client finds the daemon of the state directory");
-        OptionalInt code = CommandClient.run(socket, argv, new ByteArrayInputStream(stdin), out, err, Terminal.NONE);
+        OptionalInt code = CommandClient.run(socket, argv, new ByteArrayInputStream(stdin), out, err, terminal);
         assertTrue(code.isPresent(), "the daemon answers on " + socket);
         return new Result(code.getAsInt(), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -91,10 +91,10 @@ class CliClientIT extends CliScenarios {
     void aDaemonServesOnlyItsOwnRoot() throws Exception {
         List<String> args = new ArrayList<>(List.of("ps", "--root", env.dir.resolve("other").toString(), "--state",
                 env.config.state().toString()));
-        Result r = run(args, new byte[0]);
+        Result r = run(args, new byte[0], Terminal.NONE);
         assertEquals(1, r.code());
         assertTrue(r.err().contains("uses root " + env.config.root() + ", not " + env.dir.resolve("other")), r.err());
-        Result bare = run(List.of("ps", "--state", env.config.state().toString()), new byte[0]);
+        Result bare = run(List.of("ps", "--state", env.config.state().toString()), new byte[0], Terminal.NONE);
         assertEquals(0, bare.code(), "without --root the daemon's root is used: " + bare);
     }
 

@@ -28,16 +28,16 @@ class CliIT extends CliScenarios {
     }
 
     @Override
-    Result run(List<String> args, byte[] stdin) {
-        return embedded(args, stdin);
+    Result run(List<String> args, byte[] stdin, Terminal terminal) {
+        return embedded(args, stdin, terminal);
     }
 
     /** A command run in this process as a shell would run it, with captured streams. */
-    static Result embedded(List<String> args, byte[] stdin) {
+    static Result embedded(List<String> args, byte[] stdin, Terminal terminal) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Invocation invocation = new Invocation(new ByteArrayInputStream(stdin), out, err,
-                Path.of("").toAbsolutePath(), System.getenv(), Terminal.NONE, EmbeddedHost.INSTANCE);
+                Path.of("").toAbsolutePath(), System.getenv(), terminal, EmbeddedHost.INSTANCE);
         int code = Invocation.runAs(invocation, () -> Main.commandLine(invocation).execute(args.toArray(String[]::new)));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.peapod.cli.common.Terminal;
 import io.peapod.kube.testing.KubeTestEnv;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,18 +54,63 @@ abstract class CliScenarios {
 
     abstract void stopMode() throws Exception;
 
-    /** Runs {@code args} (with the root and state options added) with {@code stdin}; output as UTF-8. */
-    abstract Result run(List<String> args, byte[] stdin) throws Exception;
+    /** Runs {@code args} with {@code stdin} and the caller's {@code terminal}; output as UTF-8. */
+    abstract Result run(List<String> args, byte[] stdin, Terminal terminal) throws Exception;
 
     protected Result peapod(String... args) throws Exception {
         return peapodWithInput("", args);
     }
 
     protected Result peapodWithInput(String stdin, String... args) throws Exception {
+        return peapodWith(stdin, Terminal.NONE, args);
+    }
+
+    /** Runs a command (with the root and state options added). */
+    protected Result peapodWith(String stdin, Terminal terminal, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
         int at = all.size() > 1 && List.of("pod", "image").contains(all.get(0)) ? 2 : 1;
         all.addAll(at, List.of("--root", env.config.root().toString(), "--state", env.config.state().toString()));
-        return run(all, stdin.getBytes(StandardCharsets.UTF_8));
+        return run(all, stdin.getBytes(StandardCharsets.UTF_8), terminal);
+    }
+
+    /** A terminal the test resizes. */
+    static final class ResizableTerminal implements Terminal {
+        private volatile int[] size;
+        private volatile ResizeListener listener;
+
+        ResizableTerminal(int rows, int cols) {
+            size = new int[] {rows, cols};
+        }
+
+        @Override
+        public int[] size() {
+            return size;
+        }
+
+        @Override
+        public Restore raw() {
+            return () -> { };
+        }
+
+        @Override
+        public Restore watchSize(ResizeListener l) {
+            listener = l;
+            return () -> listener = null;
+        }
+
+        /** Resizes once a command watches the size; false if none did within 10 s. */
+        boolean resize(int rows, int cols) throws InterruptedException {
+            for (int i = 0; i < 100 && listener == null; i++) {
+                Thread.sleep(100);
+            }
+            ResizeListener l = listener;
+            if (l == null) {
+                return false;
+            }
+            size = new int[] {rows, cols};
+            l.resized(rows, cols);
+            return true;
+        }
     }
 
     @Test
@@ -136,6 +182,25 @@ abstract class CliScenarios {
         assertEquals(0, tty.code(), tty.err());
         assertEquals("on a tty\r\n", tty.out(), "a terminal's line endings");
         assertFalse(peapod("ps", "-a").out().contains(KubeTestEnv.IMAGE), "--rm removed both");
+    }
+
+    @Test
+    void aTerminalStartsWithTheCallersSizeAndFollowsItsResizes() throws Exception {
+        assertEquals(0, peapod("run", "-d", "--name", "resized", KubeTestEnv.IMAGE, "sleep", "100").code());
+        ResizableTerminal terminal = new ResizableTerminal(10, 40);
+        var exec = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return peapodWith("", terminal, "exec", "-t", "resized", "sh", "-c",
+                        "stty size; trap 'stty size; exit 7' WINCH; while :; do sleep 0.1; done");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(terminal.resize(33, 111), "exec -t watches the caller's terminal");
+        Result r = exec.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(7, r.code(), r.toString());
+        assertEquals("10 40\r\n33 111\r\n", r.out());
+        assertEquals(0, peapod("rm", "-f", "resized").code());
     }
 
     @Test

@@ -18,6 +18,11 @@ public final class LocalTerminal implements Terminal {
     }
 
     @Override
+    public boolean present() {
+        return interactive();
+    }
+
+    @Override
     public int[] size() {
         if (!interactive()) {
             return null;
@@ -45,6 +50,27 @@ public final class LocalTerminal implements Terminal {
                 stty(saved);
             }
         };
+    }
+
+    /** On SIGWINCH, which the kernel sends this process when its terminal's window changes size. */
+    @Override
+    @SuppressWarnings("removal")
+    public Restore watchSize(ResizeListener listener) {
+        if (!interactive()) {
+            return () -> { };
+        }
+        sun.misc.Signal winch = new sun.misc.Signal("WINCH");
+        sun.misc.SignalHandler before = sun.misc.Signal.handle(winch, signal -> {
+            try {
+                int[] s = size();
+                if (s != null) {
+                    listener.resized(s[0], s[1]);
+                }
+            } catch (RuntimeException e) {
+                // the process it resizes ended meanwhile
+            }
+        });
+        return () -> sun.misc.Signal.handle(winch, before);
     }
 
     /** Runs stty on the terminal; its output, or "" when it failed (the reason goes to stderr). */

@@ -12,6 +12,11 @@ public interface Terminal {
         void close();
     }
 
+    /** Told the terminal's new size when the person resizes their window. */
+    interface ResizeListener {
+        void resized(int rows, int columns);
+    }
+
     /** The caller has no terminal (its stdin or stdout is a pipe or a file). */
     Terminal NONE = new Terminal() {
         @Override
@@ -23,11 +28,29 @@ public interface Terminal {
         public Restore raw() {
             return () -> { };
         }
+
+        @Override
+        public Restore watchSize(ResizeListener listener) {
+            return () -> { };
+        }
+
+        @Override
+        public boolean present() {
+            return false;
+        }
     };
+
+    /** False when the caller has no terminal: its stdin or stdout is not one. */
+    default boolean present() {
+        return true;
+    }
 
     /** {rows, columns}, or null when the caller has no terminal. */
     int[] size();
 
     /** Puts the terminal in raw mode (no echo, no line editing, no signals from keys) until closed. */
     Restore raw();
+
+    /** Calls {@code listener} on every change of the terminal's size, until closed. */
+    Restore watchSize(ResizeListener listener);
 }

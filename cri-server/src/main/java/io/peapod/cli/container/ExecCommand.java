@@ -61,9 +61,11 @@ public final class ExecCommand implements Callable<Integer> {
             }
             try (ExecSession session = engine.containers().execSession(c.id(), process, interactive)) {
                 Terminal.Restore restore = null;
+                Terminal.Restore watch = null;
                 try {
                     if (tty) {
                         restore = invocation.terminal().raw();
+                        watch = invocation.terminal().watchSize(session::resize);
                     }
                     Thread out = pump(session.stdout(), invocation.stdout());
                     Thread err = session.stderr() == null ? null : pump(session.stderr(), invocation.stderr());
@@ -80,6 +82,9 @@ public final class ExecCommand implements Callable<Integer> {
                     }
                     return code;
                 } finally {
+                    if (watch != null) {
+                        watch.close();
+                    }
                     if (restore != null) {
                         restore.close();
                     }

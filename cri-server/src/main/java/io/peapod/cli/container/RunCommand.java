@@ -4,6 +4,7 @@ import io.peapod.cli.common.CriLog;
 import io.peapod.cli.common.EngineOptions;
 import io.peapod.cli.common.Invocation;
 import io.peapod.cli.common.Terminal;
+import io.peapod.helper.MonitorClient;
 import io.peapod.image.Image;
 import io.peapod.image.ProgressListener;
 import io.peapod.image.spec.ImageConfig;
@@ -150,8 +151,11 @@ public final class RunCommand implements Callable<Integer> {
                 return 0;
             }
             if (attachment != null) {
+                Path stateDir = engine.containers().context().store().directoryOf(id);
                 try (Attachment a = attachment;
-                     Terminal.Restore restore = tty && interactive ? invocation.terminal().raw() : () -> { }) {
+                     Terminal.Restore restore = tty && interactive ? invocation.terminal().raw() : () -> { };
+                     Terminal.Restore watch = tty ? invocation.terminal().watchSize(
+                             (rows, cols) -> resize(stateDir, rows, cols)) : () -> { }) {
                     a.relay(invocation);
                 }
             } else {
@@ -164,6 +168,14 @@ public final class RunCommand implements Callable<Integer> {
                 engine.removeContainer(id, true);
             }
             return code;
+        }
+    }
+
+    private static void resize(Path stateDir, int rows, int cols) {
+        try {
+            MonitorClient.resize(stateDir, rows, cols);
+        } catch (RuntimeException e) {
+            // the container exited meanwhile: nothing to resize
         }
     }
 

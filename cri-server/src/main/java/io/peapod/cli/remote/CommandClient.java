@@ -127,6 +127,7 @@ public final class CommandClient {
         private final Terminal terminal;
         private Terminal.Restore raw;
         private Thread rawGuard;
+        private Terminal.Restore watch;
         private boolean stdinStarted;
 
         Session(SocketChannel ch, InputStream stdin, OutputStream stdout, OutputStream stderr, Terminal terminal) {
@@ -140,7 +141,7 @@ public final class CommandClient {
 
         int run(String[] args) throws IOException {
             Wire.writeRequest(out, new Wire.Request(List.of(args), Path.of("").toAbsolutePath().toString(),
-                    System.getenv(), LocalTerminal.interactive()));
+                    System.getenv(), terminal.present()));
             try {
                 while (true) {
                     Wire.Frame f;
@@ -170,11 +171,28 @@ public final class CommandClient {
                             setRaw(f.data().length > 0 && f.data()[0] == 1);
                             Wire.writeFrame(out, Wire.MODE_SET);
                         }
+                        case Wire.WATCH_SIZE -> watchSize(f.data().length > 0 && f.data()[0] == 1);
                         default -> throw new IOException("unexpected frame type '" + (char) f.type() + "'");
                     }
                 }
             } finally {
+                watchSize(false);
                 setRaw(false);
+            }
+        }
+
+        private void watchSize(boolean on) {
+            if (on && watch == null) {
+                watch = terminal.watchSize((rows, cols) -> {
+                    try {
+                        Wire.writeFrame(out, Wire.RESIZED, rows, cols);
+                    } catch (IOException e) {
+                        // the command ended meanwhile
+                    }
+                });
+            } else if (!on && watch != null) {
+                watch.close();
+                watch = null;
             }
         }
 

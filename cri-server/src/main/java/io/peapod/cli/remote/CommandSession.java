@@ -40,6 +40,8 @@ final class CommandSession {
     /** Answers to the terminal questions the command asks, in order. */
     private final BlockingQueue<Wire.Frame> replies = new ArrayBlockingQueue<>(4);
     private volatile boolean stdinWanted;
+    /** Told of the client's terminal size changes while a command watches them. */
+    private volatile Terminal.ResizeListener resizes;
     private volatile boolean finished;
 
     CommandSession(SocketChannel ch, Invocation.Host host) {
@@ -103,6 +105,16 @@ final class CommandSession {
                 switch (f.type()) {
                     case Wire.STDIN -> stdin.add(f.data().length == 0 ? END : f.data());
                     case Wire.SIZE, Wire.MODE_SET -> replies.offer(f);
+                    case Wire.RESIZED -> {
+                        Terminal.ResizeListener l = resizes;
+                        if (l != null && f.data().length >= 8) {
+                            try {
+                                l.resized(f.u32(0), f.u32(4));
+                            } catch (RuntimeException e) {
+                                LOG.debug("command socket: resize to {}x{}: {}", f.u32(0), f.u32(4), e.toString());
+                            }
+                        }
+                    }
                     default -> throw new IOException("unexpected frame type '" + (char) f.type() + "'");
                 }
             }
@@ -228,8 +240,26 @@ final class CommandSession {
             await(Wire.MODE_SET);
             return () -> {
                 synchronized (RemoteTerminal.this) {
-                    send(Wire.TERMINAL_MODE, (byte) 0);
-                    await(Wire.MODE_SET);
+                    try {
+                        send(Wire.TERMINAL_MODE, (byte) 0);
+                        await(Wire.MODE_SET);
+                    } catch (UncheckedIOException gone) {
+                        // the client went away; its own exit restores its terminal
+                    }
+                }
+            };
+        }
+
+        @Override
+        public Restore watchSize(ResizeListener listener) {
+            resizes = listener;
+            send(Wire.WATCH_SIZE, (byte) 1);
+            return () -> {
+                resizes = null;
+                try {
+                    send(Wire.WATCH_SIZE, (byte) 0);
+                } catch (UncheckedIOException gone) {
+                    // nothing left to stop
                 }
             };
         }

@@ -25,6 +25,8 @@ final class Wire {
     static final byte SIZE = 'w';
     /** Answer to {@link #TERMINAL_MODE}: the mode is set. */
     static final byte MODE_SET = 'm';
+    /** The client's terminal changed size (unasked, after {@link #WATCH_SIZE}): u32 rows, u32 columns. */
+    static final byte RESIZED = 'z';
 
     // daemon to client
     static final byte STDOUT = 'o';
@@ -36,6 +38,8 @@ final class Wire {
     static final byte QUERY_SIZE = 'q';
     /** One byte: 1 puts the client's terminal in raw mode, 0 restores it. */
     static final byte TERMINAL_MODE = 't';
+    /** One byte: 1 asks the client to report size changes ({@link #RESIZED}), 0 to stop. */
+    static final byte WATCH_SIZE = 'c';
 
     /** Bounds on a request, so a bad client cannot make the daemon allocate without limit. */
     static final int MAX_STRINGS = 65_536;
