@@ -274,6 +274,22 @@ public final class PodRunner {
      */
     public void remove(String nameOrId, Duration requested) {
         SandboxRecord r = lookup(nameOrId);
+        List<String> ids = stopContainers(r, requested);
+        removeEverything(engine, r.id(), ids, null, podDir(engine, r.id()));
+    }
+
+    /**
+     * Stops a pod no runner in this process supervises, as {@link #remove} does, but keeps it:
+     * its sandbox is stopped, and its containers, logs and status stay until it is removed.
+     */
+    public void stop(String nameOrId, Duration requested) {
+        SandboxRecord r = lookup(nameOrId);
+        stopContainers(r, requested);
+        engine.pods().stop(r.id(), Duration.ZERO);
+    }
+
+    /** Stops every container of the pod in parallel; returns their ids. */
+    private List<String> stopContainers(SandboxRecord r, Duration requested) {
         Duration grace = requested;
         if (grace == null) {
             try {
@@ -298,7 +314,7 @@ public final class PodRunner {
                 Thread.currentThread().interrupt();
             }
         }
-        removeEverything(engine, r.id(), ids, null, podDir(engine, r.id()));
+        return ids;
     }
 
     static void removeEverything(Engine engine, String sandboxId, Collection<String> containerIds,

@@ -166,7 +166,7 @@ public final class RunningPod {
         return p == null ? "Always" : p;
     }
 
-    Duration grace() {
+    public Duration grace() {
         Long g = manifest.pod().spec.terminationGracePeriodSeconds;
         return Duration.ofSeconds(g == null ? 30 : g);
     }
@@ -361,6 +361,18 @@ public final class RunningPod {
         terminateAll(grace);
         probes.close();
         PodRunner.removeEverything(engine, sandbox.id(), containerIds, volumes, dir);
+    }
+
+    /**
+     * Terminates every container as {@link #stop(Duration)} does, and stops the sandbox, but
+     * keeps the pod (its containers, logs, volumes and last status) until it is removed.
+     */
+    public void stopKeeping(Duration grace) {
+        endSupervision();
+        terminateAll(grace);
+        probes.close();
+        engine.pods().stop(sandbox.id(), Duration.ZERO);
+        writeStatus(dir, status().unsupervised());
     }
 
     private void terminateAll(Duration grace) {

@@ -237,6 +237,14 @@ abstract class CliScenarios {
         Result again = peapod("pod", "run", manifest.toString());
         assertEquals(1, again.code());
         assertTrue(again.err().contains("pod default/clipod already exists"), again.err());
+        Result stop = peapod("pod", "stop", "--grace", "1", "clipod");
+        assertEquals(0, stop.code(), stop.toString());
+        Result stopped = peapod("pod", "status", "clipod", "-o", "json");
+        // sh as PID 1 ignores SIGTERM: SIGKILL after the grace period
+        assertTrue(stopped.out().contains("\"phase\" : \"Failed\"") && stopped.out().contains("\"exitCode\" : 137"),
+                "stop keeps the pod, its app killed: " + stopped.out());
+        assertTrue(peapod("pod", "ls").out().contains("clipod"));
+        assertEquals("serving\n", peapod("pod", "logs", "clipod").out(), "and its logs");
         assertEquals(0, peapod("pod", "rm", "clipod").code());
         assertFalse(peapod("pod", "ls").out().contains("clipod"));
         assertFalse(peapod("ps", "-a").out().contains("clipod"));

@@ -7,7 +7,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code peapod pod}: Kubernetes Pod manifests on this machine. */
 @Command(name = "pod", description = "Run and manage pods from Kubernetes Pod manifests.",
-        subcommands = {PodRun.class, PodList.class, PodStatusCommand.class, PodLogs.class, PodStop.class})
+        subcommands = {PodRun.class, PodList.class, PodStatusCommand.class, PodLogs.class, PodStop.Stop.class,
+            PodStop.Remove.class})
 public final class PodCommand implements Runnable {
     @Spec
     CommandSpec spec;
