@@ -83,11 +83,18 @@ final class CommandSession {
                     + "daemon\n");
             return 2;
         }
-        var cl = Main.commandLine(invocation);
-        int code = cl.execute(argv);
-        cl.getOut().flush();
-        cl.getErr().flush();
-        return code;
+        try {
+            var cl = Main.commandLine(invocation);
+            int code = cl.execute(argv);
+            cl.getOut().flush();
+            cl.getErr().flush();
+            return code;
+        } catch (RuntimeException e) {
+            // picocli reports a command's own failures; this is one of the daemon's
+            LOG.error("command {} failed inside the daemon", request.argv(), e);
+            write(invocation.stderr(), "peapod: the daemon failed to run the command: " + e + "\n");
+            return 1;
+        }
     }
 
     /** Null when the peer is the daemon's own user, else who it is. */
