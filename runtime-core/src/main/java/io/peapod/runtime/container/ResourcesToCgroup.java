@@ -3,9 +3,11 @@ package io.peapod.runtime.container;
 import io.peapod.runtime.cgroup.BlkioThrottle;
 import io.peapod.runtime.cgroup.CgroupResources;
 import io.peapod.runtime.cgroup.DeviceRate;
+import io.peapod.runtime.cgroup.DeviceRule;
 import io.peapod.runtime.cgroup.DeviceWeight;
 import io.peapod.runtime.spec.LinuxBlockIo;
 import io.peapod.runtime.spec.LinuxCpu;
+import io.peapod.runtime.spec.LinuxDeviceCgroup;
 import io.peapod.runtime.spec.LinuxHugepageLimit;
 import io.peapod.runtime.spec.LinuxMemory;
 import io.peapod.runtime.spec.LinuxResources;
@@ -69,6 +71,13 @@ public final class ResourcesToCgroup {
         }
         if (r.unified != null && !r.unified.isEmpty()) {
             b.unified(r.unified);
+        }
+        if (r.devices != null && !r.devices.isEmpty()) {
+            List<DeviceRule> rules = new ArrayList<>();
+            for (LinuxDeviceCgroup d : r.devices) {
+                rules.add(DeviceRule.fromOci(Boolean.TRUE.equals(d.allow), d.type, d.major, d.minor, d.access));
+            }
+            b.devices(rules);
         }
         return b.build();
     }
