@@ -107,7 +107,7 @@ final class Bpf {
     private static String tail(String log) {
         String[] lines = log.strip().split("\n");
         int from = Math.max(0, lines.length - 4);
-        return String.join(" | ", Arrays.copyOfRange(lines, from, lines.length)).strip();
+        return String.join(" | ", Arrays.copyOfRange(lines, from, lines.length)).replaceAll("\\s+", " ").strip();
     }
 
     void progAttach(int targetFd, int progFd, int attachType, int flags) {

@@ -76,14 +76,15 @@ final class DevicesController implements Controller {
         try {
             programFd = sys.bpfLoadDeviceProgram(program, PROGRAM_NAME);
         } catch (SyscallException e) {
-            throw new CgroupException("cgroup " + dir + ": the kernel refused the device filter for "
-                    + policy + " (BPF_PROG_TYPE_CGROUP_DEVICE needs CONFIG_CGROUP_BPF and CAP_SYS_ADMIN or "
+            throw new CgroupException("cgroup " + dir + ": cannot enforce the device rules: the kernel refused "
+                    + "their BPF program (BPF_PROG_TYPE_CGROUP_DEVICE needs CONFIG_CGROUP_BPF and CAP_SYS_ADMIN or "
                     + "CAP_BPF): " + e.getMessage(), e);
         }
         try {
             sys.bpfProgAttach(cgroupFd, programFd, Syscalls.BPF_CGROUP_DEVICE, Syscalls.BPF_F_ALLOW_MULTI);
         } catch (SyscallException e) {
-            throw new CgroupException("cgroup " + dir + ": cannot attach the device filter: " + e.getMessage(), e);
+            throw new CgroupException("cgroup " + dir + ": cannot enforce the device rules: attaching their BPF "
+                    + "program failed: " + e.getMessage(), e);
         } finally {
             sys.close(programFd);
         }
