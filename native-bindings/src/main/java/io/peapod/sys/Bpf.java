@@ -76,8 +76,6 @@ final class Bpf {
             errno = runtime.getLastError();
             log = tail(logBuffer.getString(0, LOG_SIZE, StandardCharsets.US_ASCII));
         }
-        Reference.reachabilityFence(insns);
-        Reference.reachabilityFence(license);
         String detail = log.isEmpty() ? "" : "; verifier: " + log;
         throw failure("BPF_PROG_LOAD", errno, detail, "BPF_PROG_TYPE_CGROUP_DEVICE",
                 instructions.length / INSTRUCTION_SIZE + " instructions");
@@ -99,6 +97,9 @@ final class Bpf {
         byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         attr.put(48, nameBytes, 0, Math.min(nameBytes.length, PROG_NAME_SIZE - 1));
         long r = bpf(BPF_PROG_LOAD, attr, 64);
+        // the kernel read these through the addresses in attr: keep them from being freed before it did
+        Reference.reachabilityFence(insns);
+        Reference.reachabilityFence(license);
         Reference.reachabilityFence(log);
         return r;
     }
@@ -146,7 +147,9 @@ final class Bpf {
             attr.putLong(16, ids.address());
             attr.putInt(24, capacity);
             long r = bpf(BPF_PROG_QUERY, attr, 32);
+            int errno = r == 0 ? 0 : runtime.getLastError();
             int count = attr.getInt(24);
+            Reference.reachabilityFence(ids);
             if (r == 0) {
                 int[] out = new int[count];
                 for (int i = 0; i < count; i++) {
@@ -154,7 +157,6 @@ final class Bpf {
                 }
                 return out;
             }
-            int errno = runtime.getLastError();
             if (errno != Errno.ENOSPC || count <= capacity) {
                 throw failure("BPF_PROG_QUERY", errno, "", targetFd, attachType);
             }

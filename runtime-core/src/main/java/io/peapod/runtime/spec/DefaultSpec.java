@@ -17,8 +17,8 @@ import java.util.List;
  * (newer runc dropped them: an ambient set hands the capabilities to non-root programs), the TPM
  * of /sys/devices/virtual/tpm is masked (newer runc), and the cgroup namespace is always new
  * (runc adds it only on a pure cgroup v2 host). The hostname is "peapod" instead of "runc". The
- * device rules list runc's allowed devices after the "deny all" ({@link #deviceRules()}): runc adds them at
- * run time to whatever a spec says, peapod enforces the spec as written.
+ * device rules list runc's allowed devices after the "deny all" ({@link #deviceRules()}), which runc adds
+ * only at run time.
  */
 public final class DefaultSpec {
 
@@ -45,9 +45,9 @@ public final class DefaultSpec {
     /**
      * The device cgroup rules of an unprivileged container, runc's defaults written out: everything denied,
      * then mknod of any node (so that the nodes of linux.devices can be created; opening them still needs a
-     * rule), the standard nodes and the pseudo terminals allowed. runc and crun append these to every spec's
-     * rules at run time; peapod enforces a spec's rules as written, so the specs it makes carry them, and a
-     * spec may still deny one of them.
+     * rule), the standard nodes and the pseudo terminals allowed. The specs peapod makes list them, so that a
+     * spec says what is enforced; the runtime also puts them after any "deny all" of a spec that does not
+     * (as runc and crun add them to every spec: {@code ResourcesToCgroup}).
      */
     public static List<LinuxDeviceCgroup> deviceRules() {
         List<LinuxDeviceCgroup> rules = new ArrayList<>();
