@@ -8,6 +8,7 @@ import io.peapod.runtime.pod.SandboxRecord;
 import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.LinuxCapabilities;
 import io.peapod.runtime.spec.LinuxCpu;
+import io.peapod.runtime.spec.LinuxDeviceCgroup;
 import io.peapod.runtime.spec.LinuxMemory;
 import io.peapod.runtime.spec.Mount;
 import io.peapod.runtime.spec.Root;
@@ -162,6 +163,8 @@ final class ContainerSpecs {
             caps = new ArrayList<>(ALL_CAPS);
             spec.linux().maskedPaths = List.of();
             spec.linux().readonlyPaths = List.of();
+            spec.linux().resources().devices = new ArrayList<>(List.of(new LinuxDeviceCgroup(true, "a", null, null,
+                    "rwm")));
         }
         if (sc != null && sc.capabilities != null) {
             for (String d : sc.capabilities.drop == null ? List.<String>of() : sc.capabilities.drop) {

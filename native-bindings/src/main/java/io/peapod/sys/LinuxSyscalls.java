@@ -10,6 +10,7 @@ public final class LinuxSyscalls implements Syscalls {
     private static final long SYS_PIDFD_SEND_SIGNAL = 424;
     private static final long SYS_PIDFD_OPEN = 434;
     private static final int O_RDONLY = 0;
+    private static final int O_DIRECTORY = 0200000;
     private static final int O_CLOEXEC = 02000000;
     private static final int STATFS_SIZE = 120;
     private static final int AT_FDCWD = -100;
@@ -19,10 +20,12 @@ public final class LinuxSyscalls implements Syscalls {
 
     private final LibC libc;
     private final Runtime runtime;
+    private final Bpf bpf;
 
     private LinuxSyscalls() {
         this.libc = LibraryLoader.create(LibC.class).load("c");
         this.runtime = Runtime.getRuntime(libc);
+        this.bpf = new Bpf(libc, runtime);
     }
 
     /** The process-wide instance; loading libc once is what costs. */
@@ -192,6 +195,40 @@ public final class LinuxSyscalls implements Syscalls {
         if (libc.close(fd) != 0) {
             throw failure("close", fd);
         }
+    }
+
+    @Override
+    public int openDirectory(String path) {
+        int fd = libc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw failure("open", path, "O_RDONLY|O_DIRECTORY|O_CLOEXEC");
+        }
+        return fd;
+    }
+
+    @Override
+    public int bpfLoadDeviceProgram(byte[] instructions, String name) {
+        return bpf.loadCgroupDeviceProgram(instructions, name);
+    }
+
+    @Override
+    public void bpfProgAttach(int targetFd, int progFd, int attachType, int flags) {
+        bpf.progAttach(targetFd, progFd, attachType, flags);
+    }
+
+    @Override
+    public void bpfProgDetach(int targetFd, int progFd, int attachType) {
+        bpf.progDetach(targetFd, progFd, attachType);
+    }
+
+    @Override
+    public int[] bpfProgQuery(int targetFd, int attachType) {
+        return bpf.progQuery(targetFd, attachType);
+    }
+
+    @Override
+    public int bpfProgGetFdById(int id) {
+        return bpf.progGetFdById(id);
     }
 
     @Override

@@ -33,6 +33,11 @@ public interface Syscalls {
     int CLONE_NEWPID = 0x20000000;
     int CLONE_NEWNET = 0x40000000;
 
+    /** bpf_attach_type of a cgroup device program (linux/bpf.h). */
+    int BPF_CGROUP_DEVICE = 6;
+    /** Attach beside the programs already attached; all must allow (linux/bpf.h BPF_F_ALLOW_MULTI). */
+    int BPF_F_ALLOW_MULTI = 2;
+
     void mount(String source, String target, String fstype, long flags, String data);
 
     void umount2(String target, int flags);
@@ -73,6 +78,39 @@ public interface Syscalls {
     void unshare(int flags);
 
     void close(int fd);
+
+    /** open(path, O_RDONLY|O_DIRECTORY|O_CLOEXEC): a directory fd, e.g. a cgroup's, for bpf(2) targets. */
+    default int openDirectory(String path) {
+        throw new UnsupportedOperationException("openDirectory is not implemented by " + getClass().getName());
+    }
+
+    /**
+     * bpf(BPF_PROG_LOAD) of a BPF_PROG_TYPE_CGROUP_DEVICE program ({@code instructions} are struct bpf_insn,
+     * 8 bytes each, little-endian). Returns the program's fd; a refusal names the verifier's reason.
+     */
+    default int bpfLoadDeviceProgram(byte[] instructions, String name) {
+        throw new UnsupportedOperationException("bpfLoadDeviceProgram is not implemented by " + getClass().getName());
+    }
+
+    /** bpf(BPF_PROG_ATTACH): attaches program {@code progFd} to {@code targetFd} (a cgroup directory fd). */
+    default void bpfProgAttach(int targetFd, int progFd, int attachType, int flags) {
+        throw new UnsupportedOperationException("bpfProgAttach is not implemented by " + getClass().getName());
+    }
+
+    /** bpf(BPF_PROG_DETACH) of one program attached with BPF_F_ALLOW_MULTI. */
+    default void bpfProgDetach(int targetFd, int progFd, int attachType) {
+        throw new UnsupportedOperationException("bpfProgDetach is not implemented by " + getClass().getName());
+    }
+
+    /** bpf(BPF_PROG_QUERY): the ids of the programs attached directly to {@code targetFd}, in run order. */
+    default int[] bpfProgQuery(int targetFd, int attachType) {
+        throw new UnsupportedOperationException("bpfProgQuery is not implemented by " + getClass().getName());
+    }
+
+    /** bpf(BPF_PROG_GET_FD_BY_ID): an fd for an attached program, e.g. to detach it. */
+    default int bpfProgGetFdById(int id) {
+        throw new UnsupportedOperationException("bpfProgGetFdById is not implemented by " + getClass().getName());
+    }
 
     int getpid();
 

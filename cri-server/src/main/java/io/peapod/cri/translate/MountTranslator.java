@@ -3,6 +3,7 @@ package io.peapod.cri.translate;
 import io.peapod.cri.v1.Device;
 import io.peapod.runtime.errors.InvalidArgumentException;
 import io.peapod.runtime.errors.PeapodException;
+import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.LinuxDevice;
 import io.peapod.runtime.spec.LinuxDeviceCgroup;
 import io.peapod.runtime.spec.Mount;
@@ -151,21 +152,9 @@ public final class MountTranslator {
         rules.add(new LinuxDeviceCgroup(true, type, major, minor, perms));
     }
 
-    /**
-     * The device cgroup rules of an unprivileged container (runc's and containerd's defaults):
-     * everything denied, then the standard nodes, pseudo terminals and mknod of any node allowed.
-     */
+    /** The device cgroup rules of an unprivileged container: {@link DefaultSpec#deviceRules()}. */
     static List<LinuxDeviceCgroup> defaultDeviceRules() {
-        List<LinuxDeviceCgroup> r = new ArrayList<>();
-        r.add(new LinuxDeviceCgroup(false, "a", null, null, "rwm"));
-        r.add(new LinuxDeviceCgroup(true, "c", null, null, "m"));
-        r.add(new LinuxDeviceCgroup(true, "b", null, null, "m"));
-        long[][] nodes = {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}};
-        for (long[] n : nodes) {
-            r.add(new LinuxDeviceCgroup(true, "c", n[0], n[1], "rwm"));
-        }
-        r.add(new LinuxDeviceCgroup(true, "c", 136L, null, "rwm"));
-        return r;
+        return DefaultSpec.deviceRules();
     }
 
     static List<String> opts(String... options) {

@@ -10,7 +10,6 @@ import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.Linux;
 import io.peapod.runtime.spec.LinuxCapabilities;
 import io.peapod.runtime.spec.LinuxCpu;
-import io.peapod.runtime.spec.LinuxDeviceCgroup;
 import io.peapod.runtime.spec.LinuxNamespace;
 import io.peapod.runtime.spec.LinuxResources;
 import io.peapod.runtime.spec.Mount;
@@ -131,7 +130,8 @@ public final class SandboxSpecBuilder {
         linux.readonlyPaths = DefaultSpec.create(false, 0, 0).linux.readonlyPaths;
 
         LinuxResources resources = linux.resources();
-        resources.devices = new ArrayList<>(List.of(new LinuxDeviceCgroup(false, "a", null, null, "rwm")));
+        // the standard nodes: the helper creates them in the infra container's /dev
+        resources.devices = DefaultSpec.deviceRules();
         LinuxCpu cpu = new LinuxCpu();
         cpu.shares = INFRA_CPU_SHARES;
         resources.cpu = cpu;

@@ -9,6 +9,7 @@ import io.peapod.cri.v1.NamespaceOption;
 import io.peapod.cri.v1.PodSandboxConfig;
 import io.peapod.cri.v1.SecurityProfile;
 import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.LinuxIdMapping;
 import io.peapod.runtime.spec.LinuxNamespace;
 import io.peapod.runtime.spec.LinuxResources;
@@ -81,6 +82,8 @@ class SandboxSpecBuilderTest {
         assertEquals("web-0", s.hostname);
         assertEquals("kubepods/burstable/pod1234/" + Fixtures.SANDBOX_ID, s.linux.cgroupsPath);
         assertEquals(2L, s.linux.resources.cpu.shares);
+        assertEquals(DefaultSpec.deviceRules().size(), s.linux.resources.devices.size(),
+                "the helper creates and masking binds the standard nodes");
         assertEquals(-998, s.process.oomScoreAdj);
         assertEquals("sandbox", s.annotations.get("io.kubernetes.cri.container-type"));
         assertEquals(Fixtures.SANDBOX_ID, s.annotations.get("io.kubernetes.cri.sandbox-id"));

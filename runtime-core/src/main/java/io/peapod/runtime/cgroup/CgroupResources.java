@@ -36,6 +36,7 @@ public final class CgroupResources {
     private final List<DeviceWeight> blkioWeightDevices;
     private final BlkioThrottle blkioThrottle;
     private final Map<String, String> unified;
+    private final List<DeviceRule> devices;
 
     private CgroupResources(Builder b) {
         memoryLimit = b.memoryLimit;
@@ -59,6 +60,7 @@ public final class CgroupResources {
         blkioWeightDevices = b.blkioWeightDevices == null ? null : List.copyOf(b.blkioWeightDevices);
         blkioThrottle = b.blkioThrottle;
         unified = b.unified == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(b.unified));
+        devices = b.devices == null ? null : List.copyOf(b.devices);
         validate();
     }
 
@@ -176,6 +178,11 @@ public final class CgroupResources {
     public BlkioThrottle blkioThrottle() { return blkioThrottle; }
     /** Raw cgroup v2 files and their contents, written last, verbatim. */
     public Map<String, String> unified() { return unified; }
+    /**
+     * Device rules in spec order ({@link DevicePolicy} says what they mean); replaces the cgroup's device
+     * policy as a whole. {@code null} leaves it alone.
+     */
+    public List<DeviceRule> devices() { return devices; }
 
     public boolean hasMemory() {
         return memoryLimit != null || memoryReservation != null || memorySwap != null
@@ -204,6 +211,10 @@ public final class CgroupResources {
         return unified != null && !unified.isEmpty();
     }
 
+    public boolean hasDevices() {
+        return devices != null;
+    }
+
     /** The non-null fields by name, in declaration order. */
     private Map<String, Object> fields() {
         Map<String, Object> fields = new LinkedHashMap<>();
@@ -227,6 +238,7 @@ public final class CgroupResources {
         fields.put("blkioWeightDevices", blkioWeightDevices);
         fields.put("blkioThrottle", blkioThrottle);
         fields.put("unified", unified);
+        fields.put("devices", devices);
         fields.values().removeIf(java.util.Objects::isNull);
         return fields;
     }
@@ -268,6 +280,7 @@ public final class CgroupResources {
         b.blkioWeightDevices = blkioWeightDevices;
         b.blkioThrottle = blkioThrottle;
         b.unified = unified;
+        b.devices = devices;
         return b;
     }
 
@@ -293,6 +306,7 @@ public final class CgroupResources {
         private List<DeviceWeight> blkioWeightDevices;
         private BlkioThrottle blkioThrottle;
         private Map<String, String> unified;
+        private List<DeviceRule> devices;
 
         private Builder() {
         }
@@ -317,6 +331,7 @@ public final class CgroupResources {
         public Builder blkioWeightDevices(List<DeviceWeight> v) { blkioWeightDevices = v; return this; }
         public Builder blkioThrottle(BlkioThrottle v) { blkioThrottle = v; return this; }
         public Builder unified(Map<String, String> v) { unified = v; return this; }
+        public Builder devices(List<DeviceRule> v) { devices = v; return this; }
 
         public CgroupResources build() {
             return new CgroupResources(this);

@@ -1,5 +1,6 @@
 package io.peapod.runtime.container;
 
+import io.peapod.runtime.cgroup.CgroupException;
 import io.peapod.runtime.cgroup.CgroupManager;
 import io.peapod.runtime.cgroup.CgroupStats;
 import io.peapod.runtime.errors.FailedPreconditionException;
@@ -30,6 +31,8 @@ final class ContainerResources {
             cgroupOf(r).update(ResourcesToCgroup.translate(resources));
         } catch (IllegalArgumentException e) {
             throw new InvalidArgumentException("container " + id + ": resources: " + e.getMessage());
+        } catch (CgroupException e) {
+            throw new CgroupException("container " + id + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.peapod.runtime.container;
 
 import io.peapod.helper.Created;
 import io.peapod.helper.Plan;
+import io.peapod.runtime.cgroup.CgroupException;
 import io.peapod.runtime.cgroup.CgroupManager;
 import io.peapod.runtime.errors.InvalidArgumentException;
 import io.peapod.runtime.spec.Spec;
@@ -86,6 +87,8 @@ final class CreateContainer {
                 cgroup.create(ResourcesToCgroup.translate(spec.linux().resources));
             } catch (IllegalArgumentException e) {
                 throw new InvalidArgumentException("container " + id + ": linux.resources: " + e.getMessage());
+            } catch (CgroupException e) {
+                throw new CgroupException("container " + id + ": " + e.getMessage(), e);
             }
             if (!existed) {
                 undo.push(cgroup::destroy);

@@ -16,7 +16,9 @@ import java.util.List;
  * <p>Differences from the runc 1.1 installed on Debian 12, on purpose: no ambient capabilities
  * (newer runc dropped them: an ambient set hands the capabilities to non-root programs), the TPM
  * of /sys/devices/virtual/tpm is masked (newer runc), and the cgroup namespace is always new
- * (runc adds it only on a pure cgroup v2 host). The hostname is "peapod" instead of "runc".
+ * (runc adds it only on a pure cgroup v2 host). The hostname is "peapod" instead of "runc". The
+ * device rules list runc's allowed devices after the "deny all" ({@link #deviceRules()}), which runc adds
+ * only at run time.
  */
 public final class DefaultSpec {
 
@@ -32,7 +34,31 @@ public final class DefaultSpec {
     static final List<String> READONLY_PATHS = List.of(
             "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
+    /** The character devices every container may use: null, zero, full, random, urandom, tty, console, ptmx. */
+    private static final long[][] STANDARD_DEVICES = {{1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}};
+    /** The major number of the pseudo-terminal slaves, /dev/pts/N. */
+    private static final long PTS_MAJOR = 136;
+
     private DefaultSpec() {
+    }
+
+    /**
+     * The device cgroup rules of an unprivileged container, runc's defaults written out: everything denied,
+     * then mknod of any node (so that the nodes of linux.devices can be created; opening them still needs a
+     * rule), the standard nodes and the pseudo terminals allowed. The specs peapod makes list them, so that a
+     * spec says what is enforced; the runtime also puts them after any "deny all" of a spec that does not
+     * (as runc and crun add them to every spec: {@code ResourcesToCgroup}).
+     */
+    public static List<LinuxDeviceCgroup> deviceRules() {
+        List<LinuxDeviceCgroup> rules = new ArrayList<>();
+        rules.add(new LinuxDeviceCgroup(false, "a", null, null, "rwm"));
+        rules.add(new LinuxDeviceCgroup(true, "c", null, null, "m"));
+        rules.add(new LinuxDeviceCgroup(true, "b", null, null, "m"));
+        for (long[] d : STANDARD_DEVICES) {
+            rules.add(new LinuxDeviceCgroup(true, "c", d[0], d[1], "rwm"));
+        }
+        rules.add(new LinuxDeviceCgroup(true, "c", PTS_MAJOR, null, "rwm"));
+        return rules;
     }
 
     /**
@@ -94,7 +120,7 @@ public final class DefaultSpec {
         linux.readonlyPaths = new ArrayList<>(READONLY_PATHS);
         if (!rootless) {
             LinuxResources res = new LinuxResources();
-            res.devices = new ArrayList<>(List.of(new LinuxDeviceCgroup(false, null, null, null, "rwm")));
+            res.devices = deviceRules();
             linux.resources = res;
         }
         List<LinuxNamespace> ns = new ArrayList<>();

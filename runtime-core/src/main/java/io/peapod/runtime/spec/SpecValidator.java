@@ -541,6 +541,15 @@ public final class SpecValidator {
                 if (d.minor != null && d.minor < -1) {
                     throw fail(p + ".minor", "negative minor number " + d.minor);
                 }
+                boolean allTypes = d.type == null || d.type.equals("a");
+                boolean numbered = (d.major != null && d.major != -1) || (d.minor != null && d.minor != -1);
+                boolean partial = d.access != null && !d.access.isEmpty()
+                        && !(d.access.contains("r") && d.access.contains("w") && d.access.contains("m"));
+                if (allTypes && (numbered || partial)) {
+                    // the kernel widens any rule of type a to every device and every access
+                    throw fail(p, "a rule for all device types cannot name numbers or a partial access (major "
+                            + d.major + ", minor " + d.minor + ", access " + q(d.access) + "); use type c or b");
+                }
             }
         }
         LinuxMemory m = r.memory;

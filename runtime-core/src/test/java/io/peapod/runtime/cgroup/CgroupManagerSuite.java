@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -194,6 +195,50 @@ public abstract class CgroupManagerSuite {
         }
         cgroup.destroy(); // idempotent
         assertThrows(CgroupException.class, () -> cgroup.stats());
+    }
+
+    /**
+     * Moves a shell into the cgroup that opens /dev/null for reading, then for writing, and returns what it
+     * saw, e.g. {@code read:ok write:refused}.
+     */
+    protected String probeDevNull() throws Exception {
+        // subshells: a failed redirection of the special builtin ':' ends a non-interactive shell
+        Process p = held("r=refused; w=refused; (: < /dev/null) && r=ok; (: > /dev/null) && w=ok;"
+                + " echo read:$r write:$w");
+        cgroup.addProcess((int) p.pid());
+        release(p);
+        assertTrue(p.waitFor(5, TimeUnit.SECONDS), "probe did not finish");
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        return out.substring(out.lastIndexOf('\n') + 1);
+    }
+
+    protected static CgroupResources devices(DeviceRule... rules) {
+        return CgroupResources.builder().devices(List.of(rules)).build();
+    }
+
+    /** Whether the hierarchy under test can enforce device rules; a reason to skip otherwise. */
+    protected String devicesUnsupported() {
+        return null;
+    }
+
+    @Test
+    void deviceRulesDecideWhetherDevNullOpens() throws Exception {
+        assumeTrue(devicesUnsupported() == null, devicesUnsupported());
+        DeviceRule denyAll = DeviceRule.all(false);
+        cgroup.create(devices(denyAll, new DeviceRule(true, 'c', 1, 3, DeviceRule.READ)));
+        assertEquals("read:ok write:refused", probeDevNull());
+        cgroup.update(devices(denyAll, new DeviceRule(true, 'c', 1, DeviceRule.WILDCARD, DeviceRule.ALL_ACCESS)));
+        assertEquals("read:ok write:ok", probeDevNull());
+        // the last rule for a device wins over an earlier one for the same device
+        cgroup.update(devices(denyAll, new DeviceRule(true, 'c', 1, 3, DeviceRule.ALL_ACCESS),
+                new DeviceRule(false, 'c', 1, 3, DeviceRule.WRITE)));
+        assertEquals("read:ok write:refused", probeDevNull());
+        cgroup.update(devices(denyAll));
+        assertEquals("read:refused write:refused", probeDevNull());
+        cgroup.update(devices(DeviceRule.all(true)));
+        assertEquals("read:ok write:ok", probeDevNull());
+        cgroup.update(devices(new DeviceRule(false, 'c', 1, 3, DeviceRule.WRITE)));
+        assertEquals("read:ok write:refused", probeDevNull());
     }
 
     @Test

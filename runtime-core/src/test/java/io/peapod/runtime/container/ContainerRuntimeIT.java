@@ -11,6 +11,8 @@ import io.peapod.runtime.cgroup.CgroupManagers;
 import io.peapod.runtime.errors.FailedPreconditionException;
 import io.peapod.runtime.errors.NotFoundException;
 import io.peapod.runtime.spec.LinuxCpu;
+import io.peapod.runtime.spec.LinuxDevice;
+import io.peapod.runtime.spec.LinuxDeviceCgroup;
 import io.peapod.runtime.spec.LinuxIdMapping;
 import io.peapod.runtime.spec.LinuxMemory;
 import io.peapod.runtime.spec.LinuxNamespace;
@@ -268,6 +270,49 @@ class ContainerRuntimeIT {
         }
         runtime.delete(id, true);
         assertFalse(CgroupManagers.forPath(c.cgroupPath()).exists(), "cgroup left after delete");
+    }
+
+    /** The default rules let a shell use the standard nodes; one more rule takes writing to /dev/null away. */
+    @Test
+    void deviceRulesAreEnforced() throws IOException {
+        Result fine = run(bundle("sh", "-c", "echo x > /dev/null && head -c 4 /dev/urandom > /dev/zero"
+                + " && head -c 1 /dev/zero > /dev/full; echo done"));
+        assertEquals(0, fine.exitCode(), fine.output());
+        // /dev/full refuses the write itself (ENOSPC): the open was allowed
+        assertTrue(fine.output().contains("No space left on device") && fine.output().contains("done"),
+                fine.output());
+        assertFalse(fine.output().contains("Operation not permitted"), fine.output());
+
+        BusyboxBundle b = bundle("sh", "-c", "cat /dev/null && echo read; echo x > /dev/null && echo wrote");
+        b.spec().linux().resources().devices.add(new LinuxDeviceCgroup(false, "c", 1L, 3L, "w"));
+        b.save();
+        Result denied = run(b);
+        assertNotEquals(0, denied.exitCode(), denied.output());
+        assertTrue(denied.output().contains("read\n"), denied.output());
+        assertTrue(denied.output().contains("can't create /dev/null: Operation not permitted"), denied.output());
+        assertFalse(denied.output().contains("wrote"), denied.output());
+
+        BusyboxBundle tun = bundle("sh", "-c", "cat /dev/tun");
+        tun.spec().linux().devices = List.of(tunDevice());
+        tun.save();
+        Result t = run(tun);
+        assertNotEquals(0, t.exitCode(), t.output());
+        assertTrue(t.output().contains("can't open '/dev/tun': Operation not permitted"),
+                "a node without a rule: " + t.output());
+    }
+
+    /**
+     * /dev/net/tun's numbers (c 10:200), which anyone may open where no rule forbids it: the helper may create
+     * the node (mknod of any node is allowed), but no rule allows opening it.
+     */
+    private static LinuxDevice tunDevice() {
+        LinuxDevice d = new LinuxDevice();
+        d.path = "/dev/tun";
+        d.type = "c";
+        d.major = 10L;
+        d.minor = 200L;
+        d.fileMode = 0666;
+        return d;
     }
 
     @Test

@@ -163,8 +163,14 @@ class SpecValidatorTest {
                     s.linux.resources.cpu = new LinuxCpu();
                     s.linux.resources.cpu.cpus = "0-3,x";
                 }),
-                bad("linux.resources.devices[1].access: access \"rwx\" is not a combination of r, w and m",
-                        s -> s.linux.resources.devices.add(new LinuxDeviceCgroup(true, "c", 1L, 3L, "rwx"))),
+                bad("linux.resources.devices[0].access: access \"rwx\" is not a combination of r, w and m",
+                        s -> s.linux.resources.devices.set(0, new LinuxDeviceCgroup(true, "c", 1L, 3L, "rwx"))),
+                bad("linux.resources.devices[0]: a rule for all device types cannot name numbers or a partial access"
+                        + " (major 1, minor null, access \"rwm\"); use type c or b",
+                        s -> s.linux.resources.devices.set(0, new LinuxDeviceCgroup(false, "a", 1L, null, "rwm"))),
+                bad("linux.resources.devices[0]: a rule for all device types cannot name numbers or a partial access"
+                        + " (major null, minor null, access \"w\"); use type c or b",
+                        s -> s.linux.resources.devices.set(0, new LinuxDeviceCgroup(false, null, null, null, "w"))),
                 bad("linux.cgroupsPath: cgroups path \"/peapod/../../etc\" contains \"..\"",
                         s -> s.linux.cgroupsPath = "/peapod/../../etc"),
                 bad("linux.cgroupsPath: cgroups path \"system.slice:peapod:..\" contains \"..\"",

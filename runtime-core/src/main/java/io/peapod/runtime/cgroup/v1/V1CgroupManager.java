@@ -31,7 +31,7 @@ public final class V1CgroupManager implements CgroupManager {
     /** cpuset first: its cpus/mems must be set before any other write may move tasks. */
     private static final List<Controller> CONTROLLERS = List.of(new CpusetController(), new MemoryController(),
             new CpuController(), new CpuacctController(), new PidsController(), new HugetlbController(),
-            new BlkioController(), new FreezerController());
+            new BlkioController(), new DevicesController(), new FreezerController());
 
     private final V1Hierarchies hierarchies;
     private final String path;

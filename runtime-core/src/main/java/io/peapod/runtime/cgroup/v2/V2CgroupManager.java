@@ -28,15 +28,13 @@ public final class V2CgroupManager implements CgroupManager {
     private static final long KILL_TIMEOUT_MS = 10_000;
     /** Enabled whenever the parent offers them, so that stats work without limits. */
     private static final Set<String> ALWAYS = Set.of("cpu", "memory", "pids", "io");
-    /** Unified last, so that raw keys win over the translated fields. */
-    private static final List<Controller> CONTROLLERS = List.of(new CpusetController(), new MemoryController(),
-            new CpuController(), new PidsController(), new HugetlbController(), new IoController(),
-            new UnifiedController());
 
     private final Path root;
     private final String path;
     private final Path dir;
     private final Supplier<Syscalls> syscalls;
+    /** Unified last, so that raw keys win over the translated fields. */
+    private final List<Controller> controllers;
 
     public V2CgroupManager(Path root, String path) {
         this(root, path, LinuxSyscalls::get);
@@ -47,6 +45,9 @@ public final class V2CgroupManager implements CgroupManager {
         this.path = CgroupFiles.normalize(path);
         this.dir = root.resolve(this.path);
         this.syscalls = syscalls;
+        this.controllers = List.of(new CpusetController(), new MemoryController(), new CpuController(),
+                new PidsController(), new HugetlbController(), new IoController(), new DevicesController(syscalls),
+                new UnifiedController());
     }
 
     @Override
@@ -79,9 +80,9 @@ public final class V2CgroupManager implements CgroupManager {
         apply(resources);
     }
 
-    private static Set<String> required(CgroupResources r) {
+    private Set<String> required(CgroupResources r) {
         Set<String> required = new LinkedHashSet<>();
-        for (Controller c : CONTROLLERS) {
+        for (Controller c : controllers) {
             if (c.needed(r)) {
                 required.addAll(c.controllers(r));
             }
@@ -145,7 +146,7 @@ public final class V2CgroupManager implements CgroupManager {
     }
 
     private void apply(CgroupResources r) {
-        for (Controller c : CONTROLLERS) {
+        for (Controller c : controllers) {
             if (c.needed(r)) {
                 c.apply(dir, r);
             }
@@ -171,7 +172,7 @@ public final class V2CgroupManager implements CgroupManager {
     public CgroupStats stats() {
         requireExists();
         CgroupStats.Builder stats = CgroupStats.builder();
-        for (Controller c : CONTROLLERS) {
+        for (Controller c : controllers) {
             c.stats(dir, stats);
         }
         return stats.build();

@@ -15,12 +15,16 @@ import io.peapod.runtime.cgroup.CgroupManagers;
 import io.peapod.runtime.cgroup.CgroupResources;
 import io.peapod.runtime.cgroup.CgroupSignals;
 import io.peapod.runtime.cgroup.CgroupStats;
+import io.peapod.runtime.cgroup.DefaultDeviceRules;
+import io.peapod.runtime.cgroup.DevicePolicy;
+import io.peapod.runtime.cgroup.DeviceRule;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +51,56 @@ class V1CgroupManagerIT extends CgroupManagerSuite {
         CgroupManager m = CgroupManagers.forPath(path);
         assertTrue(m instanceof V1CgroupManager, "forPath gave " + m + " on a v1 host");
         return m;
+    }
+
+    @Override
+    protected String devicesUnsupported() {
+        return Files.isDirectory(ROOT.resolve("devices")) ? null : "needs the v1 devices controller at "
+                + ROOT.resolve("devices");
+    }
+
+    /**
+     * The rules written verbatim, one line each as runc once did, leave in the kernel exactly the exceptions
+     * DevicePolicy computes, in the same order; the cases are the ones where per-key semantics differ from
+     * "last matching rule wins".
+     */
+    @Test
+    void kernelKeepsTheExceptionsDevicePolicyComputes() throws Exception {
+        assumeTrue(devicesUnsupported() == null, devicesUnsupported());
+        DeviceRule denyAll = DeviceRule.all(false);
+        List<List<DeviceRule>> cases = List.of(
+                // a narrower deny does not punch a hole into a wildcard allow
+                List.of(denyAll, rule(true, 'c', -1, -1, "rwm"), rule(false, 'c', 1, 3, "w")),
+                // the same key merges and loses bits
+                List.of(denyAll, rule(true, 'c', 1, 3, "r"), rule(true, 'c', 1, 3, "w"), rule(true, 'b', 8, -1, "m"),
+                        rule(false, 'c', 1, 3, "r")),
+                // a removed exception comes back at the end of the list
+                List.of(denyAll, rule(true, 'c', 1, 3, "rwm"), rule(true, 'c', 1, 5, "rwm"),
+                        rule(false, 'c', 1, 3, "rwm"), rule(true, 'c', 1, 3, "r")),
+                DefaultDeviceRules.RULES);
+        for (List<DeviceRule> rules : cases) {
+            CgroupManager m = manager(top + "/k" + cases.indexOf(rules));
+            m.create(CgroupResources.none());
+            Path dir = ROOT.resolve("devices").resolve(m.path());
+            for (DeviceRule r : rules) {
+                Files.writeString(dir.resolve(r.allow() ? "devices.allow" : "devices.deny"), r.v1Line());
+            }
+            assertEquals(DevicePolicy.of(rules), DevicePolicy.fromV1List(Files.readString(dir.resolve("devices.list"))),
+                    "rules " + rules);
+        }
+    }
+
+    /** Through the manager: a new cgroup gets runc's lines, and devices.list then lists the default devices. */
+    @Test
+    void defaultRulesReachDevicesList() throws Exception {
+        assumeTrue(devicesUnsupported() == null, devicesUnsupported());
+        cgroup.create(CgroupResources.builder().devices(DefaultDeviceRules.RULES).build());
+        assertEquals(String.join("\n", "c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+                "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm"), kernel("devices", "devices.list"));
+    }
+
+    private static DeviceRule rule(boolean allow, char type, long major, long minor, String access) {
+        return new DeviceRule(allow, type, major, minor, DeviceRule.parseAccess(access));
     }
 
     private String kernel(String controller, String file) throws IOException {

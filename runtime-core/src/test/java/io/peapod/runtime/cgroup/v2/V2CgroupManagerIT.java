@@ -13,9 +13,15 @@ import io.peapod.runtime.cgroup.CgroupManagerSuite;
 import io.peapod.runtime.cgroup.CgroupMount;
 import io.peapod.runtime.cgroup.CgroupResources;
 import io.peapod.runtime.cgroup.CgroupStats;
+import io.peapod.runtime.cgroup.DefaultDeviceRules;
+import io.peapod.runtime.cgroup.DeviceRule;
+import io.peapod.sys.LinuxSyscalls;
+import io.peapod.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -67,6 +73,35 @@ class V2CgroupManagerIT extends CgroupManagerSuite {
 
     private static boolean available(String controller) throws IOException {
         return Set.of(Files.readString(root.resolve("cgroup.controllers")).trim().split(" ")).contains(controller);
+    }
+
+    /** Device programs attached directly to the cgroup under test. */
+    private int devicePrograms() {
+        Syscalls sys = LinuxSyscalls.get();
+        int fd = sys.openDirectory(dir().toString());
+        try {
+            return sys.bpfProgQuery(fd, Syscalls.BPF_CGROUP_DEVICE).length;
+        } finally {
+            sys.close(fd);
+        }
+    }
+
+    /** One program per policy: an update replaces it, and a policy that allows everything needs none. */
+    @Test
+    void updatesReplaceTheDeviceProgram() throws Exception {
+        cgroup.create(CgroupResources.none());
+        assertEquals(0, devicePrograms());
+        cgroup.update(CgroupResources.builder().devices(DefaultDeviceRules.RULES).build());
+        assertEquals(1, devicePrograms());
+        assertEquals("read:ok write:ok", probeDevNull());
+        List<DeviceRule> noNullWrites = new ArrayList<>(DefaultDeviceRules.RULES);
+        noNullWrites.add(new DeviceRule(false, 'c', 1, 3, DeviceRule.WRITE));
+        cgroup.update(CgroupResources.builder().devices(noNullWrites).build());
+        assertEquals(1, devicePrograms());
+        assertEquals("read:ok write:refused", probeDevNull());
+        cgroup.update(CgroupResources.builder().devices(List.of(DeviceRule.all(true))).build());
+        assertEquals(0, devicePrograms());
+        assertEquals("read:ok write:ok", probeDevNull());
     }
 
     @Test

@@ -13,9 +13,15 @@ import io.peapod.runtime.cgroup.CgroupManagers;
 import io.peapod.runtime.cgroup.CgroupResources;
 import io.peapod.runtime.cgroup.CgroupStats;
 import io.peapod.runtime.cgroup.DeviceRate;
+import io.peapod.runtime.cgroup.DeviceRule;
 import io.peapod.runtime.cgroup.DeviceWeight;
 import io.peapod.runtime.cgroup.FakeCgroupFs;
+import io.peapod.sys.SyscallException;
+import io.peapod.sys.Syscalls;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +52,57 @@ class V2CgroupManagerTest {
 
     private CgroupManager manager() {
         return CgroupManagers.forPath(CgroupLayout.UNIFIED, tmp, LEAF);
+    }
+
+    /** A Syscalls that answers the bpf(2) calls from {@code answers} and records each call by name. */
+    private static Syscalls bpfOnly(List<String> calls, java.util.function.Function<String, Object> answers) {
+        return (Syscalls) Proxy.newProxyInstance(Syscalls.class.getClassLoader(), new Class<?>[] {Syscalls.class},
+                (proxy, method, args) -> {
+                    calls.add(method.getName() + (args == null ? "" : Arrays.toString(args).replaceAll("\\[B@\\w+",
+                            "<program>")));
+                    Object answer = answers.apply(method.getName());
+                    if (answer instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    return answer;
+                });
+    }
+
+    @Test
+    void deviceRulesAttachOneProgramAndDetachThePreviousOnes() {
+        List<String> calls = new ArrayList<>();
+        Syscalls sys = bpfOnly(calls, name -> switch (name) {
+            case "openDirectory" -> 40;
+            case "bpfProgQuery" -> new int[] {7};
+            case "bpfLoadDeviceProgram" -> 41;
+            case "bpfProgGetFdById" -> 42;
+            default -> null;
+        });
+        new V2CgroupManager(tmp, LEAF, () -> sys).create(CgroupResources.builder()
+                .devices(List.of(DeviceRule.all(false), new DeviceRule(true, 'c', 1, 3, DeviceRule.ALL_ACCESS)))
+                .build());
+        assertEquals(List.of("openDirectory[" + tmp.resolve(LEAF) + "]", "bpfProgQuery[40, 6]",
+                "bpfLoadDeviceProgram[<program>, peapod_devices]", "bpfProgAttach[40, 41, 6, 2]", "close[41]",
+                "bpfProgGetFdById[7]", "bpfProgDetach[40, 42, 6]", "close[42]", "close[40]"), calls);
+    }
+
+    @Test
+    void aRefusedProgramNamesTheCgroupAndTheKernelsReason() {
+        List<String> calls = new ArrayList<>();
+        Syscalls sys = bpfOnly(calls, name -> switch (name) {
+            case "openDirectory" -> 40;
+            case "bpfProgQuery" -> new int[0];
+            case "bpfLoadDeviceProgram" -> new SyscallException("bpf", 1, "Operation not permitted", "BPF_PROG_LOAD",
+                    "BPF_PROG_TYPE_CGROUP_DEVICE", "12 instructions");
+            default -> null;
+        });
+        CgroupException e = assertThrows(CgroupException.class, () -> new V2CgroupManager(tmp, LEAF, () -> sys)
+                .create(CgroupResources.builder().devices(List.of(DeviceRule.all(false))).build()));
+        assertEquals("cgroup " + tmp.resolve(LEAF) + ": cannot enforce the device rules: the kernel refused their"
+                + " BPF program (BPF_PROG_TYPE_CGROUP_DEVICE needs CONFIG_CGROUP_BPF and CAP_SYS_ADMIN or"
+                + " CAP_BPF): bpf(\"BPF_PROG_LOAD\", \"BPF_PROG_TYPE_CGROUP_DEVICE\", \"12 instructions\") failed:"
+                + " EPERM (Operation not permitted)", e.getMessage());
+        assertEquals("close[40]", calls.get(calls.size() - 1), "the cgroup's fd is closed");
     }
 
     @Test
