@@ -139,6 +139,44 @@ abstract class CliScenarios {
     }
 
     @Test
+    void usersAreNamesOrIdsOfTheImagesOwnPasswd() throws Exception {
+        Result byName = peapod("run", "--rm", "--user", "nobody", KubeTestEnv.IMAGE, "sh", "-c", "id -u; id -g");
+        assertEquals(0, byName.code(), byName.err());
+        assertEquals("65534\n65534\n", byName.out(), "nobody's uid and group from the image's /etc/passwd");
+        Result withGroup = peapod("run", "--rm", "-u", "nobody:root", KubeTestEnv.IMAGE, "sh", "-c", "id -u; id -g");
+        assertEquals("65534\n0\n", withGroup.out(), withGroup.err());
+        Result numeric = peapod("run", "--rm", "-u", "4242", KubeTestEnv.IMAGE, "sh", "-c", "id -u; id -g");
+        assertEquals("4242\n0\n", numeric.out(), "a uid not in /etc/passwd runs with gid 0: " + numeric.err());
+
+        List<String> bundlesBefore = bundles();
+        Result missing = peapod("run", "--rm", "--user", "ghost", KubeTestEnv.IMAGE, "true");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("peapod: container ") && missing.err().contains("user \"ghost\"")
+                && missing.err().contains("/etc/passwd") && missing.err().lines().count() == 1, missing.err());
+        assertEquals(bundlesBefore, bundles(), "the refused container left no bundle behind");
+
+        Path archive = KubeTestEnv.busyboxArchive(env.dir.resolve("nobody.tar"), KubeTestEnv.NOBODY_IMAGE, "nobody");
+        Result imported = peapod("image", "import", archive.toString());
+        assertEquals(0, imported.code(), imported.err());
+        Result imageUser = peapod("run", "--rm", KubeTestEnv.NOBODY_IMAGE, "id", "-u");
+        assertEquals(0, imageUser.code(), imageUser.err());
+        assertEquals("65534\n", imageUser.out(), "the image's User, a name");
+        assertEquals("0\n", peapod("run", "--rm", "-u", "root", KubeTestEnv.NOBODY_IMAGE, "id", "-u").out(),
+                "--user wins over the image's User");
+    }
+
+    /** The containers' bundle directories under the root. */
+    private List<String> bundles() throws java.io.IOException {
+        Path dir = env.config.root().resolve("containers");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
     void podsFromTheCommandLine() throws Exception {
         Path manifest = env.dir.resolve("pod.yaml");
         Files.writeString(manifest, """

@@ -4,6 +4,9 @@ import io.peapod.cli.common.CriLog;
 import io.peapod.cli.common.EngineOptions;
 import io.peapod.cli.common.Invocation;
 import io.peapod.cli.common.Terminal;
+import io.peapod.cri.translate.LayeredRootfsReader;
+import io.peapod.cri.translate.RootfsReader;
+import io.peapod.cri.translate.UserResolver;
 import io.peapod.image.Image;
 import io.peapod.image.ProgressListener;
 import io.peapod.image.spec.ImageConfig;
@@ -31,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,7 +91,8 @@ public final class RunCommand implements Callable<Integer> {
             defaultValue = "none")
     String network;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]")
+    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]",
+            description = "name or uid, and group name or gid, as in the image's /etc/passwd and /etc/group")
     String user;
 
     @Option(names = {"-w", "--workdir"})
@@ -129,7 +134,19 @@ public final class RunCommand implements Callable<Integer> {
                 // docker's run -i: the end of our input is the end of the container's
                 options = options.withStdin(!detach);
             }
-            engine.createFromImage(id, image, spec, null, options);
+            Engine.PreparedRootfs rootfs = engine.prepareRootfs(id, image);
+            try {
+                spec.process.user = user(img, id, new LayeredRootfsReader(rootfs.layersTopmostFirst()));
+                spec.annotations.put(Engine.IMAGE_NAME, image);
+                engine.createPrepared(id, rootfs, spec, null, options);
+            } catch (RuntimeException e) {
+                if (engine.containers().list().stream().anyMatch(c -> c.id().equals(id))) {
+                    engine.removeContainer(id, true);
+                } else {
+                    engine.discard(id);
+                }
+                throw e;
+            }
             Attachment attachment = null;
             try {
                 if (!detach && (interactive || tty)) {
@@ -200,15 +217,6 @@ public final class RunCommand implements Callable<Integer> {
         vars.forEach((k, v) -> p.env.add(k + "=" + v));
         p.cwd = workdir != null ? workdir : ic != null && ic.workingDir() != null && !ic.workingDir().isEmpty()
                 ? ic.workingDir() : "/";
-        String u = user != null ? user : ic == null ? null : ic.user();
-        if (u != null && !u.isEmpty()) {
-            String[] parts = u.split(":", 2);
-            try {
-                p.user = new User(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0);
-            } catch (NumberFormatException e) {
-                throw new InvalidArgumentException("user \"" + u + "\" must be numeric UID[:GID]");
-            }
-        }
         spec.hostname = name != null ? name : id.substring(0, 12);
         switch (network) {
             case "none" -> {
@@ -251,6 +259,24 @@ public final class RunCommand implements Callable<Integer> {
             res.pids.limit = pidsLimit;
         }
         return spec;
+    }
+
+    /**
+     * --user, else the image's User, resolved as docker does in the image's own /etc/passwd and
+     * /etc/group: a name must be there, a numeric uid need not; the groups that list the user as a
+     * member are its supplementary groups.
+     */
+    private User user(Image img, String id, RootfsReader files) {
+        ImageConfig.ContainerConfig ic = img.config() == null ? null : img.config().config();
+        String u = user != null ? user : ic == null ? null : ic.user();
+        UserResolver resolver = new UserResolver("container " + (name != null ? name : id.substring(0, 12)), files);
+        UserResolver.ResolvedUser resolved = resolver.resolve(u);
+        TreeSet<Long> groups = new TreeSet<>();
+        groups.add(resolved.gid());
+        groups.addAll(resolver.memberships(resolved.username()));
+        User out = new User(resolved.uid(), resolved.gid());
+        out.additionalGids = new ArrayList<>(groups);
+        return out;
     }
 
     /** docker's 64m/1g as well as Kubernetes' 64Mi/1G. */
