@@ -17,6 +17,8 @@ import io.peapod.runtime.container.ContainerRecord;
 import io.peapod.runtime.container.CreateOptions;
 import io.peapod.runtime.errors.AlreadyExistsException;
 import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.pod.PodSpecs;
+import io.peapod.runtime.pod.SandboxRecord;
 import io.peapod.runtime.spec.Box;
 import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.LinuxCpu;
@@ -87,7 +89,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--pids-limit")
     Long pidsLimit;
 
-    @Option(names = "--network", description = "none (own namespace with loopback, default) or host",
+    @Option(names = "--network", description = "none (own namespace with loopback, default), host, or cni "
+            + "(own namespace on the CNI network pods get, in a sandbox removed with the container)",
             defaultValue = "none")
     String network;
 
@@ -135,15 +138,24 @@ public final class RunCommand implements Callable<Integer> {
                 options = options.withStdin(!detach);
             }
             Engine.PreparedRootfs rootfs = engine.prepareRootfs(id, image);
+            String sandboxId = null;
             try {
                 spec.process.user = user(img, id, new LayeredRootfsReader(rootfs.layersTopmostFirst()));
                 spec.annotations.put(Engine.IMAGE_NAME, image);
-                engine.createPrepared(id, rootfs, spec, null, options);
+                if (network.equals("cni")) {
+                    SandboxRecord sandbox = ImplicitSandbox.create(engine, id, spec.hostname);
+                    sandboxId = sandbox.id();
+                    PodSpecs.joinPod(spec, sandbox, engine.pods().directoryOf(sandboxId), null);
+                }
+                engine.createPrepared(id, rootfs, spec, sandboxId, options);
             } catch (RuntimeException e) {
                 if (engine.containers().list().stream().anyMatch(c -> c.id().equals(id))) {
                     engine.removeContainer(id, true);
                 } else {
                     engine.discard(id);
+                }
+                if (sandboxId != null) {
+                    engine.pods().remove(sandboxId);
                 }
                 throw e;
             }
@@ -158,7 +170,7 @@ public final class RunCommand implements Callable<Integer> {
                 if (attachment != null) {
                     attachment.close();
                 }
-                engine.removeContainer(id, true);
+                remove(engine, id, sandboxId);
                 throw e;
             }
             if (detach) {
@@ -178,9 +190,17 @@ public final class RunCommand implements Callable<Integer> {
             ContainerRecord done = engine.containers().waitFor(id, Duration.ofDays(365)).orElseThrow();
             int code = done.exitCode() == null ? 0 : done.exitCode();
             if (rm) {
-                engine.removeContainer(id, true);
+                remove(engine, id, sandboxId);
             }
             return code;
+        }
+    }
+
+    /** Removes the container and the sandbox made for it, if any. */
+    private static void remove(Engine engine, String id, String sandboxId) {
+        engine.removeContainer(id, true);
+        if (sandboxId != null) {
+            engine.pods().remove(sandboxId);
         }
     }
 
@@ -222,8 +242,9 @@ public final class RunCommand implements Callable<Integer> {
             case "none" -> {
             }
             case "host" -> spec.linux().namespaces.removeIf(n -> n.type.equals(LinuxNamespace.NETWORK));
-            case "cni" -> throw new InvalidArgumentException("--network cni is not supported for a single "
-                    + "container yet; run it in a pod (peapod pod run)");
+            case "cni" -> {
+                // the namespaces become those of the container's own sandbox (see call)
+            }
             default -> throw new InvalidArgumentException("--network must be none, host or cni, not " + network);
         }
         List<Mount> mounts = new ArrayList<>(spec.mounts);
