@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.peapod.kube.testing.KubeTestEnv;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,11 +177,11 @@ abstract class CliScenarios {
             assumeTrue(Files.isExecutable(plugins.resolve(plugin)), "needs " + plugins.resolve(plugin)
                     + " (Debian's containernetworking-plugins)");
         }
-        String bridge = "pprun" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        String bridge = "pprun" + UUID.randomUUID().toString().substring(0, 6);
         String taken = sh("ip", "-o", "addr") + sh("ip", "route");
         String subnet;
         do {
-            subnet = "10.232." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 250) + ".";
+            subnet = "10.232." + ThreadLocalRandom.current().nextInt(1, 250) + ".";
         } while (taken.contains(subnet));
         Path ipam = env.dir.resolve("ipam");
         // the test engine's CNI config dir (empty: loopback-only pods), read at each sandbox's set-up; the
@@ -190,7 +195,7 @@ abstract class CliScenarios {
             Result fg = peapod("run", "--rm", "--network", "cni", "--cni-conf-dir", cniConfDir, KubeTestEnv.IMAGE,
                     "ip", "-o", "-4", "addr", "show", "eth0");
             assertEquals(0, fg.code(), fg.err());
-            assertTrue(fg.out().matches("\\d+: eth0 +inet " + java.util.regex.Pattern.quote(subnet)
+            assertTrue(fg.out().matches("\\d+: eth0 +inet " + Pattern.quote(subnet)
                     + "\\d+/24 .*\n"), "one eth0 address from the bridge's subnet and nothing else: " + fg.out());
             assertEquals(List.of(), networkLeftovers(bridge, ipam), "--rm took the sandbox");
 
@@ -198,8 +203,7 @@ abstract class CliScenarios {
                     KubeTestEnv.IMAGE, "sleep", "100");
             assertEquals(0, detached.code(), detached.err());
             String addr = peapod("exec", "web", "ip", "-o", "-4", "addr", "show", "eth0").out();
-            java.util.regex.Matcher ip = java.util.regex.Pattern.compile("inet (" + java.util.regex.Pattern.quote(subnet)
-                    + "\\d+)/24").matcher(addr);
+            Matcher ip = Pattern.compile("inet (" + Pattern.quote(subnet) + "\\d+)/24").matcher(addr);
             assertTrue(ip.find(), addr);
             Result inspect = peapod("inspect", "web");
             assertTrue(inspect.out().contains("\"ipAddress\" : \"" + ip.group(1) + "\""), inspect.out());
@@ -249,7 +253,7 @@ abstract class CliScenarios {
     }
 
     /** The entries of a directory under the state directory (netns pins, pod sandbox records). */
-    private List<String> pins(String dir) throws java.io.IOException {
+    private List<String> pins(String dir) throws IOException {
         Path d = env.config.state().resolve(dir);
         if (!Files.isDirectory(d)) {
             return List.of();
@@ -267,7 +271,7 @@ abstract class CliScenarios {
     }
 
     /** The containers' bundle directories under the root. */
-    private List<String> bundles() throws java.io.IOException {
+    private List<String> bundles() throws IOException {
         Path dir = env.config.root().resolve("containers");
         if (!Files.isDirectory(dir)) {
             return List.of();

@@ -37,7 +37,8 @@ public final class InspectCommand implements Callable<Integer> {
         try (Engine engine = engineOptions.open()) {
             for (String ref : refs) {
                 ContainerRecord c = Containers.resolve(engine, ref);
-                found.add(new Inspected(c, ImplicitSandbox.of(engine, c).map(ImplicitSandbox.Network::of).orElse(null)));
+                var network = ImplicitSandbox.of(engine, c).map(ImplicitSandbox.Network::of);
+                found.add(new Inspected(c, network.orElse(null)));
             }
         }
         output.print(command.commandLine().getOut(), found);

@@ -72,7 +72,7 @@ public final class KubeTestEnv implements AutoCloseable {
         return busyboxArchive(dir.resolve("busybox.tar"), IMAGE, "");
     }
 
-    /** The busybox image as {@code name} with {@code user} ("" for none) as its config's User, built into {@code out}. */
+    /** The busybox image as {@code name}, with {@code user} ("" for none) as its config's User, into {@code out}. */
     public static Path busyboxArchive(Path out, String name, String user) throws IOException, InterruptedException {
         Path script = Path.of("..", "examples", "build-busybox-image.sh").toAbsolutePath().normalize();
         Process p = new ProcessBuilder(script.toString(), name, out.toString(), user).redirectErrorStream(true)
