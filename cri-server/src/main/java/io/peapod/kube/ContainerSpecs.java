@@ -1,5 +1,7 @@
 package io.peapod.kube;
 
+import io.peapod.cri.translate.RootfsReader;
+import io.peapod.cri.translate.UserResolver;
 import io.peapod.image.Image;
 import io.peapod.image.spec.ImageConfig;
 import io.peapod.runtime.errors.InvalidArgumentException;
@@ -41,10 +43,10 @@ final class ContainerSpecs {
     /**
      * The spec of {@code c} in {@code pod}: the image's Entrypoint/Cmd/Env/WorkingDir/User as
      * Kubernetes overrides them, the pod's namespaces and /etc files, volume binds, security
-     * context and resource limits.
+     * context and resource limits. {@code files} reads the image's /etc/passwd and /etc/group.
      */
     static Spec build(Manifest m, Kube.Container c, Image image, SandboxRecord pod, Path podDir, String sharedPid,
-                      Map<String, Path> volumes, Map<String, String> env) {
+                      Map<String, Path> volumes, Map<String, String> env, RootfsReader files) {
         ImageConfig.ContainerConfig ic = image.config() == null ? null : image.config().config();
         Spec spec = DefaultSpec.create(false);
         var p = spec.process;
@@ -69,7 +71,7 @@ final class ContainerSpecs {
         vars.forEach((k, v) -> p.env.add(k + "=" + v));
         p.cwd = c.workingDir != null ? c.workingDir
                 : ic != null && ic.workingDir() != null && !ic.workingDir().isEmpty() ? ic.workingDir() : "/";
-        p.user = user(m, c, ic);
+        p.user = user(m, c, ic, files);
         p.noNewPrivileges = false;
         security(spec, c.securityContext);
         if (c.securityContext != null && Boolean.FALSE.equals(c.securityContext.allowPrivilegeEscalation)) {
@@ -120,36 +122,43 @@ final class ContainerSpecs {
         return out;
     }
 
-    private static User user(Manifest m, Kube.Container c, ImageConfig.ContainerConfig ic) {
+    /**
+     * runAsUser/runAsGroup of the container, else of the pod; without runAsUser the image's User,
+     * resolved in the image's own /etc/passwd and /etc/group as the CRI runtimes do (a name must
+     * be there; the user's gid, unless runAsGroup is set, and its /etc/group memberships come
+     * along). runAsNonRoot is checked against the resolved uid; fsGroup and supplementalGroups
+     * are added.
+     */
+    static User user(Manifest m, Kube.Container c, ImageConfig.ContainerConfig ic, RootfsReader files) {
         Kube.PodSecurityContext psc = m.pod().spec.securityContext;
         Kube.SecurityContext sc = c.securityContext;
         Long uid = sc != null && sc.runAsUser != null ? sc.runAsUser : psc != null ? psc.runAsUser : null;
         Long gid = sc != null && sc.runAsGroup != null ? sc.runAsGroup : psc != null ? psc.runAsGroup : null;
-        if (uid == null && ic != null && ic.user() != null && !ic.user().isEmpty()) {
-            String[] parts = ic.user().split(":", 2);
-            try {
-                uid = Long.parseLong(parts[0]);
-                if (gid == null && parts.length > 1) {
-                    gid = Long.parseLong(parts[1]);
-                }
-            } catch (NumberFormatException e) {
-                throw new InvalidArgumentException("container " + c.name + ": image user \"" + ic.user()
-                        + "\" is a name; peapod needs numeric ids here: set securityContext.runAsUser");
+        List<Long> groups = new ArrayList<>();
+        if (uid == null) {
+            String imageUser = ic == null || ic.user() == null ? "" : ic.user();
+            UserResolver resolver = new UserResolver("container " + c.name + " (the image's User)", files);
+            UserResolver.ResolvedUser resolved = resolver.resolve(imageUser);
+            uid = resolved.uid();
+            if (gid == null) {
+                gid = resolved.gid();
             }
+            groups.addAll(resolver.memberships(resolved.username()));
         }
-        User u = new User(uid == null ? 0 : uid, gid == null ? 0 : gid);
+        User u = new User(uid, gid == null ? 0 : gid);
         boolean nonRoot = sc != null && Boolean.TRUE.equals(sc.runAsNonRoot)
                 || psc != null && Boolean.TRUE.equals(psc.runAsNonRoot);
         if (nonRoot && u.uid == 0) {
             throw new InvalidArgumentException("container " + c.name + " has runAsNonRoot and would run as root "
                     + "(uid 0)");
         }
-        List<Long> groups = new ArrayList<>();
-        if (psc != null && psc.fsGroup != null) {
+        if (psc != null && psc.fsGroup != null && !groups.contains(psc.fsGroup)) {
             groups.add(psc.fsGroup);
         }
-        if (psc != null && psc.supplementalGroups != null) {
-            groups.addAll(psc.supplementalGroups);
+        for (Long g : psc == null || psc.supplementalGroups == null ? List.<Long>of() : psc.supplementalGroups) {
+            if (!groups.contains(g)) {
+                groups.add(g);
+            }
         }
         if (!groups.isEmpty()) {
             u.additionalGids = groups;

@@ -1,6 +1,8 @@
 package io.peapod.kube;
 
+import io.peapod.cri.translate.LayeredRootfsReader;
 import io.peapod.image.Image;
+import io.peapod.runtime.Engine;
 import io.peapod.runtime.container.ContainerRecord;
 import io.peapod.runtime.container.ContainerStatus;
 import io.peapod.runtime.container.CreateOptions;
@@ -169,16 +171,23 @@ final class ContainerWorker {
     }
 
     private void start(String id) {
-        Spec s = pod.specFor(this, image);
+        Engine.PreparedRootfs rootfs = pod.engine().prepareRootfs(id, spec.image);
         Path log = pod.logOf(spec.name, restarts);
+        Spec s;
         try {
+            s = pod.specFor(this, image, new LayeredRootfsReader(rootfs.layersTopmostFirst()));
             Files.createDirectories(log.getParent());
         } catch (java.io.IOException e) {
+            pod.engine().discard(id);
             throw new java.io.UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            pod.engine().discard(id);
+            throw e;
         }
         s.annotations.put("io.peapod.log-path", log.toString());
         s.annotations.put("io.peapod.cli.command", String.join(" ", s.process.args));
-        pod.engine().createFromImage(id, spec.image, s, pod.sandboxId(), CreateOptions.logTo(log));
+        s.annotations.put(Engine.IMAGE_NAME, spec.image);
+        pod.engine().createPrepared(id, rootfs, s, pod.sandboxId(), CreateOptions.logTo(log));
         containerId = id;
         pod.remember(id);
         pod.engine().containers().start(id);

@@ -2,6 +2,7 @@ package io.peapod.kube;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.peapod.cri.translate.RootfsReader;
 import io.peapod.image.Image;
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.errors.NotFoundException;
@@ -184,10 +185,10 @@ public final class RunningPod {
         return dir.resolve("logs").resolve(container).resolve(restart + ".log");
     }
 
-    Spec specFor(ContainerWorker w, Image image) {
+    Spec specFor(ContainerWorker w, Image image, RootfsReader files) {
         Map<String, String> env = new Environment(manifest, fields).of(w.spec);
         return ContainerSpecs.build(manifest, w.spec, image, sandbox, engine.pods().directoryOf(sandbox.id()),
-                engine.pods().sharedPidNamespace(sandbox.id()), volumes.paths(), env);
+                engine.pods().sharedPidNamespace(sandbox.id()), volumes.paths(), env, files);
     }
 
     Probes.Result probe(ContainerWorker w, Kube.Probe p) {

@@ -96,6 +96,12 @@ class CliClientIT extends CliScenarios {
         assertTrue(r.err().contains("uses root " + env.config.root() + ", not " + env.dir.resolve("other")), r.err());
         Result bare = run(List.of("ps", "--state", env.config.state().toString()), new byte[0], Terminal.NONE);
         assertEquals(0, bare.code(), "without --root the daemon's root is used: " + bare);
+        Result otherCni = run(List.of("run", "--state", env.config.state().toString(), "--cni-conf-dir",
+                env.dir.resolve("other-cni").toString(), "--network", "cni", KubeTestEnv.IMAGE, "true"), new byte[0],
+                Terminal.NONE);
+        assertEquals(1, otherCni.code());
+        assertTrue(otherCni.err().contains("uses CNI config dir " + env.config.cni().confDir() + ", not "
+                + env.dir.resolve("other-cni")), otherCni.err());
     }
 
     @Test

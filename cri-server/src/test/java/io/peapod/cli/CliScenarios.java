@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.peapod.cli.common.Terminal;
 import io.peapod.kube.testing.KubeTestEnv;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +75,10 @@ abstract class CliScenarios {
         List<String> all = new ArrayList<>(List.of(args));
         int at = all.size() > 1 && List.of("pod", "image").contains(all.get(0)) ? 2 : 1;
         all.addAll(at, List.of("--root", env.config.root().toString(), "--state", env.config.state().toString()));
+        if (!all.contains("--cni-conf-dir")) {
+            // the test's own CNI directory (loopback-only pods), never the host's /etc/cni/net.d
+            all.addAll(at, List.of("--cni-conf-dir", env.config.cni().confDir().toString()));
+        }
         return run(all, stdin.getBytes(StandardCharsets.UTF_8), terminal);
     }
 
@@ -201,6 +210,144 @@ abstract class CliScenarios {
         assertEquals(7, r.code(), r.toString());
         assertEquals("10 40\r\n33 111\r\n", r.out());
         assertEquals(0, peapod("rm", "-f", "resized").code());
+    }
+
+    @Test
+    void usersAreNamesOrIdsOfTheImagesOwnPasswd() throws Exception {
+        Result byName = peapod("run", "--rm", "--user", "nobody", KubeTestEnv.IMAGE, "sh", "-c", "id -u; id -g");
+        assertEquals(0, byName.code(), byName.err());
+        assertEquals("65534\n65534\n", byName.out(), "nobody's uid and group from the image's /etc/passwd");
+        Result withGroup = peapod("run", "--rm", "-u", "nobody:root", KubeTestEnv.IMAGE, "sh", "-c", "id -u; id -g");
+        assertEquals("65534\n0\n", withGroup.out(), withGroup.err());
+        Result numeric = peapod("run", "--rm", "-u", "4242", KubeTestEnv.IMAGE, "sh", "-c", "id -u; id -g");
+        assertEquals("4242\n0\n", numeric.out(), "a uid not in /etc/passwd runs with gid 0: " + numeric.err());
+
+        List<String> bundlesBefore = bundles();
+        Result missing = peapod("run", "--rm", "--user", "ghost", KubeTestEnv.IMAGE, "true");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().startsWith("peapod: container ") && missing.err().contains("user \"ghost\"")
+                && missing.err().contains("/etc/passwd") && missing.err().lines().count() == 1, missing.err());
+        assertEquals(bundlesBefore, bundles(), "the refused container left no bundle behind");
+
+        Path archive = KubeTestEnv.busyboxArchive(env.dir.resolve("nobody.tar"), KubeTestEnv.NOBODY_IMAGE, "nobody");
+        Result imported = peapod("image", "import", archive.toString());
+        assertEquals(0, imported.code(), imported.err());
+        Result imageUser = peapod("run", "--rm", KubeTestEnv.NOBODY_IMAGE, "id", "-u");
+        assertEquals(0, imageUser.code(), imageUser.err());
+        assertEquals("65534\n", imageUser.out(), "the image's User, a name");
+        assertEquals("0\n", peapod("run", "--rm", "-u", "root", KubeTestEnv.NOBODY_IMAGE, "id", "-u").out(),
+                "--user wins over the image's User");
+    }
+
+    @Test
+    void runOnTheCniNetworkGetsAnAddressAndRmTakesItsSandbox() throws Exception {
+        Path plugins = Path.of("/usr/lib/cni");
+        for (String plugin : List.of("bridge", "host-local")) {
+            assumeTrue(Files.isExecutable(plugins.resolve(plugin)), "needs " + plugins.resolve(plugin)
+                    + " (Debian's containernetworking-plugins)");
+        }
+        String bridge = "pprun" + UUID.randomUUID().toString().substring(0, 6);
+        String taken = sh("ip", "-o", "addr") + sh("ip", "route");
+        String subnet;
+        do {
+            subnet = "10.232." + ThreadLocalRandom.current().nextInt(1, 250) + ".";
+        } while (taken.contains(subnet));
+        Path ipam = env.dir.resolve("ipam");
+        // the test engine's CNI config dir (empty: loopback-only pods), read at each sandbox's set-up; the
+        // embedded command line is pointed at it, a daemon uses it already
+        String cniConfDir = env.config.cni().confDir().toString();
+        Files.writeString(env.config.cni().confDir().resolve("10-run-it.conflist"), """
+                {"cniVersion": "1.0.0", "name": "peapod-run-it", "plugins": [{"type": "bridge", "bridge": "%s",
+                 "isGateway": true, "ipMasq": false, "ipam": {"type": "host-local", "subnet": "%s0/24",
+                 "dataDir": "%s"}}]}""".formatted(bridge, subnet, ipam));
+        try {
+            Result fg = peapod("run", "--rm", "--network", "cni", "--cni-conf-dir", cniConfDir, KubeTestEnv.IMAGE,
+                    "ip", "-o", "-4", "addr", "show", "eth0");
+            assertEquals(0, fg.code(), fg.err());
+            assertTrue(fg.out().matches("\\d+: eth0 +inet " + Pattern.quote(subnet)
+                    + "\\d+/24 .*\n"), "one eth0 address from the bridge's subnet and nothing else: " + fg.out());
+            assertEquals(List.of(), networkLeftovers(bridge, ipam), "--rm took the sandbox");
+
+            Result detached = peapod("run", "-d", "--name", "web", "--network", "cni", "--cni-conf-dir", cniConfDir,
+                    KubeTestEnv.IMAGE, "sleep", "100");
+            assertEquals(0, detached.code(), detached.err());
+            String addr = peapod("exec", "web", "ip", "-o", "-4", "addr", "show", "eth0").out();
+            Matcher ip = Pattern.compile("inet (" + Pattern.quote(subnet) + "\\d+)/24").matcher(addr);
+            assertTrue(ip.find(), addr);
+            Result inspect = peapod("inspect", "web");
+            assertTrue(inspect.out().contains("\"ipAddress\" : \"" + ip.group(1) + "\""), inspect.out());
+            assertTrue(inspect.out().contains("\"network\" : \"peapod-run-it\""), inspect.out());
+            Result ps = peapod("ps", "-a");
+            assertEquals(2, ps.out().lines().count(), "the sandbox's infra container is not listed: " + ps.out());
+            assertEquals(1, pins("netns").size(), "the sandbox's network namespace is pinned");
+            Path netns = env.config.state().resolve("netns").resolve(pins("netns").get(0));
+            assertTrue(sh("ip", "-o", "link", "show", "master", bridge).contains("master " + bridge),
+                    "the container's veth is on the bridge");
+
+            Result rm = peapod("rm", "-f", "web");
+            assertEquals(0, rm.code(), rm.err());
+            assertEquals(List.of(), networkLeftovers(bridge, ipam), "rm took the sandbox");
+            assertEquals(List.of(), pins("netns"));
+            assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(netns + " "),
+                    "the network namespace is no longer mounted at " + netns);
+        } finally {
+            sh("ip", "link", "del", bridge);
+        }
+    }
+
+    @Test
+    void runOnTheCniNetworkWithoutAConfigIsRefused() throws Exception {
+        Result r = peapod("run", "--rm", "--network", "cni", "--cni-conf-dir", env.config.cni().confDir().toString(),
+                KubeTestEnv.IMAGE, "true");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("peapod: --network cni: no CNI network configuration")
+                && r.err().contains(env.config.cni().confDir().toString()), r.err());
+        assertEquals(List.of(), pins("netns"));
+        assertEquals(List.of(), bundles(), "nothing was created");
+    }
+
+    /** Sandboxes, bridge ports and address allocations still there. */
+    private List<String> networkLeftovers(String bridge, Path ipam) throws Exception {
+        List<String> left = new ArrayList<>();
+        left.addAll(pins("pods"));
+        sh("ip", "-o", "link", "show", "master", bridge).lines().forEach(l -> left.add("bridge port " + l));
+        Path allocations = ipam.resolve("peapod-run-it");
+        if (Files.isDirectory(allocations)) {
+            try (var s = Files.list(allocations)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("10."))
+                        .forEach(n -> left.add("allocated " + n));
+            }
+        }
+        return left;
+    }
+
+    /** The entries of a directory under the state directory (netns pins, pod sandbox records). */
+    private List<String> pins(String dir) throws IOException {
+        Path d = env.config.state().resolve(dir);
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (var s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static String sh(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    /** The containers' bundle directories under the root. */
+    private List<String> bundles() throws IOException {
+        Path dir = env.config.root().resolve("containers");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

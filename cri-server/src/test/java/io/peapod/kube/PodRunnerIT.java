@@ -357,6 +357,20 @@ class PodRunnerIT {
     }
 
     @Test
+    void anImageUserGivenByNameIsResolvedInTheImage() throws Exception {
+        env.importBusybox(KubeTestEnv.NOBODY_IMAGE, "nobody");
+        Files.setPosixFilePermissions(obs, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        RunningPod p = run(pod("byname", "Never", "securityContext: {runAsNonRoot: true}\ncontainers:\n"
+                + container("app", "id -u > /obs/ids; id -g >> /obs/ids", "")
+                        .replace(KubeTestEnv.IMAGE, KubeTestEnv.NOBODY_IMAGE)));
+        PodStatus s = p.awaitPhase("Succeeded", Duration.ofSeconds(20));
+        assertEquals("Succeeded", s.phase(), s.toString());
+        assertEquals("65534\n65534\n", Files.readString(obs.resolve("ids")),
+                "User nobody from the image's /etc/passwd, and runAsNonRoot accepts it");
+        p.stop();
+    }
+
+    @Test
     void aMissingImageStartsNothing() {
         String yaml = pod("noimage", "Always", "containers:\n" + container("x", "true", ""))
                 .replace(KubeTestEnv.IMAGE, "peapod.local/nope:1");

@@ -272,7 +272,7 @@ class HelperIT {
         String planPath = state.resolve("plan").toString();
         try (var procs = Files.list(Path.of("/proc"))) {
             List<String> left = procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(p -> read(p.resolve("cmdline")).contains(planPath)).map(Path::toString).toList();
+                    .filter(p -> cmdlineOf(p).contains(planPath)).map(Path::toString).toList();
             assertEquals(List.of(), left, "processes left behind");
         }
         assertFalse(Files.exists(state.resolve("ctl.sock")));
@@ -288,7 +288,7 @@ class HelperIT {
         String barePlan = bare.resolve("plan").toString();
         try (var procs = Files.list(Path.of("/proc"))) {
             assertEquals(List.of(), procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                    .filter(p -> read(p.resolve("cmdline")).contains(barePlan)).toList());
+                    .filter(p -> cmdlineOf(p).contains(barePlan)).toList());
         }
     }
 
@@ -560,5 +560,14 @@ class HelperIT {
         fx.create(state, run(plan, "[ -t 1 ] && echo on-console; sleep 30"));
         assertEquals("on-console", stdout.readLine());
         assertTrue(py.waitFor(5, TimeUnit.SECONDS));
+    }
+
+    /** A process's command line, or "" when it exited while /proc was being listed. */
+    private static String cmdlineOf(Path proc) {
+        try {
+            return Files.readString(proc.resolve("cmdline"));
+        } catch (java.io.IOException gone) {
+            return "";
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.peapod.cli.common;
 
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.EngineConfig;
+import io.peapod.runtime.network.CniOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -23,10 +24,16 @@ public final class EngineOptions {
             + "<state>/cli.sock (default: ${DEFAULT-VALUE})", defaultValue = "/run/peapod")
     public Path state;
 
+    /** Null when not given: the daemon's, or /etc/cni/net.d without a daemon. */
+    @Option(names = "--cni-conf-dir", description = "CNI network configurations for pods and run --network cni "
+            + "(default: /etc/cni/net.d, or the daemon's)")
+    public Path cniConfDir;
+
     public EngineConfig config() {
         EngineConfig d = EngineConfig.defaults();
-        return new EngineConfig(root == null ? DEFAULT_ROOT : root, state, d.cni(), d.registries(),
-                d.cgroupParent());
+        CniOptions cni = cniConfDir == null ? d.cni()
+                : new CniOptions(cniConfDir, d.cni().binDirs(), d.cni().cacheDir(), d.cni().timeout());
+        return new EngineConfig(root == null ? DEFAULT_ROOT : root, state, cni, d.registries(), d.cgroupParent());
     }
 
     /** The engine for this command; close it when done. */

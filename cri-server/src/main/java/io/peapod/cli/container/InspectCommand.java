@@ -1,5 +1,7 @@
 package io.peapod.cli.container;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.peapod.cli.common.EngineOptions;
 import io.peapod.cli.common.Output;
 import io.peapod.runtime.Engine;
@@ -31,13 +33,20 @@ public final class InspectCommand implements Callable<Integer> {
         if (!output.structured()) {
             output.format = Output.Format.json;
         }
-        List<ContainerRecord> found = new ArrayList<>();
+        List<Inspected> found = new ArrayList<>();
         try (Engine engine = engineOptions.open()) {
             for (String ref : refs) {
-                found.add(Containers.resolve(engine, ref));
+                ContainerRecord c = Containers.resolve(engine, ref);
+                var network = ImplicitSandbox.of(engine, c).map(ImplicitSandbox.Network::of);
+                found.add(new Inspected(c, network.orElse(null)));
             }
         }
         output.print(command.commandLine().getOut(), found);
         return 0;
+    }
+
+    /** The container's record, and its network when it runs in a {@code run --network cni} sandbox. */
+    record Inspected(@JsonUnwrapped ContainerRecord container,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) ImplicitSandbox.Network network) {
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code peapod rm}: delete containers with their writable layer and log. */
+/** {@code peapod rm}: delete containers with their writable layer and log (and a {@code run --network cni} sandbox). */
 @Command(name = "rm", description = "Remove containers.")
 public final class RmCommand implements Callable<Integer> {
     @Mixin
@@ -34,7 +34,9 @@ public final class RmCommand implements Callable<Integer> {
         try (Engine engine = engineOptions.open()) {
             for (String ref : refs) {
                 var c = Containers.resolve(engine, ref);
-                if (c.annotations() != null && c.annotations().containsKey(PodAnnotations.SANDBOX_ID)) {
+                var implicitSandbox = ImplicitSandbox.of(engine, c);
+                if (implicitSandbox.isEmpty() && c.annotations() != null
+                        && c.annotations().containsKey(PodAnnotations.SANDBOX_ID)) {
                     throw new FailedPreconditionException("container " + ref + " belongs to pod "
                             + c.annotations().get(PodAnnotations.SANDBOX_ID) + "; remove the pod (peapod pod rm)");
                 }
@@ -43,6 +45,9 @@ public final class RmCommand implements Callable<Integer> {
                             + "; stop it first or use --force");
                 }
                 engine.removeContainer(c.id(), true);
+                if (implicitSandbox.isPresent()) {
+                    engine.pods().remove(implicitSandbox.get().id());
+                }
                 String log = c.annotations() == null ? null : c.annotations().get(Containers.LOG);
                 if (log != null) {
                     Files.deleteIfExists(Path.of(log));

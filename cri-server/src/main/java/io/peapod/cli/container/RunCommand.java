@@ -4,6 +4,9 @@ import io.peapod.cli.common.CriLog;
 import io.peapod.cli.common.EngineOptions;
 import io.peapod.cli.common.Invocation;
 import io.peapod.cli.common.Terminal;
+import io.peapod.cri.translate.LayeredRootfsReader;
+import io.peapod.cri.translate.RootfsReader;
+import io.peapod.cri.translate.UserResolver;
 import io.peapod.helper.MonitorClient;
 import io.peapod.image.Image;
 import io.peapod.image.ProgressListener;
@@ -15,6 +18,8 @@ import io.peapod.runtime.container.ContainerRecord;
 import io.peapod.runtime.container.CreateOptions;
 import io.peapod.runtime.errors.AlreadyExistsException;
 import io.peapod.runtime.errors.InvalidArgumentException;
+import io.peapod.runtime.pod.PodSpecs;
+import io.peapod.runtime.pod.SandboxRecord;
 import io.peapod.runtime.spec.Box;
 import io.peapod.runtime.spec.DefaultSpec;
 import io.peapod.runtime.spec.LinuxCpu;
@@ -32,6 +37,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -84,11 +90,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--pids-limit")
     Long pidsLimit;
 
-    @Option(names = "--network", description = "none (own namespace with loopback, default) or host",
+    @Option(names = "--network", description = "none (own namespace with loopback, default), host, or cni "
+            + "(own namespace on the CNI network pods get, in a sandbox removed with the container)",
             defaultValue = "none")
     String network;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "UID[:GID]")
+    @Option(names = {"-u", "--user"}, paramLabel = "USER[:GROUP]",
+            description = "name or uid, and group name or gid, as in the image's /etc/passwd and /etc/group")
     String user;
 
     @Option(names = {"-w", "--workdir"})
@@ -130,7 +138,28 @@ public final class RunCommand implements Callable<Integer> {
                 // docker's run -i: the end of our input is the end of the container's
                 options = options.withStdin(!detach);
             }
-            engine.createFromImage(id, image, spec, null, options);
+            Engine.PreparedRootfs rootfs = engine.prepareRootfs(id, image);
+            String sandboxId = null;
+            try {
+                spec.process.user = user(img, id, new LayeredRootfsReader(rootfs.layersTopmostFirst()));
+                spec.annotations.put(Engine.IMAGE_NAME, image);
+                if (network.equals("cni")) {
+                    SandboxRecord sandbox = ImplicitSandbox.create(engine, id, spec.hostname);
+                    sandboxId = sandbox.id();
+                    PodSpecs.joinPod(spec, sandbox, engine.pods().directoryOf(sandboxId), null);
+                }
+                engine.createPrepared(id, rootfs, spec, sandboxId, options);
+            } catch (RuntimeException e) {
+                if (engine.containers().list().stream().anyMatch(c -> c.id().equals(id))) {
+                    engine.removeContainer(id, true);
+                } else {
+                    engine.discard(id);
+                }
+                if (sandboxId != null) {
+                    engine.pods().remove(sandboxId);
+                }
+                throw e;
+            }
             Attachment attachment = null;
             try {
                 if (!detach && (interactive || tty)) {
@@ -142,7 +171,7 @@ public final class RunCommand implements Callable<Integer> {
                 if (attachment != null) {
                     attachment.close();
                 }
-                engine.removeContainer(id, true);
+                remove(engine, id, sandboxId);
                 throw e;
             }
             if (detach) {
@@ -165,7 +194,7 @@ public final class RunCommand implements Callable<Integer> {
             ContainerRecord done = engine.containers().waitFor(id, Duration.ofDays(365)).orElseThrow();
             int code = done.exitCode() == null ? 0 : done.exitCode();
             if (rm) {
-                engine.removeContainer(id, true);
+                remove(engine, id, sandboxId);
             }
             return code;
         }
@@ -176,6 +205,14 @@ public final class RunCommand implements Callable<Integer> {
             MonitorClient.resize(stateDir, rows, cols);
         } catch (RuntimeException e) {
             // the container exited meanwhile: nothing to resize
+        }
+    }
+
+    /** Removes the container and the sandbox made for it, if any. */
+    private static void remove(Engine engine, String id, String sandboxId) {
+        engine.removeContainer(id, true);
+        if (sandboxId != null) {
+            engine.pods().remove(sandboxId);
         }
     }
 
@@ -212,22 +249,14 @@ public final class RunCommand implements Callable<Integer> {
         vars.forEach((k, v) -> p.env.add(k + "=" + v));
         p.cwd = workdir != null ? workdir : ic != null && ic.workingDir() != null && !ic.workingDir().isEmpty()
                 ? ic.workingDir() : "/";
-        String u = user != null ? user : ic == null ? null : ic.user();
-        if (u != null && !u.isEmpty()) {
-            String[] parts = u.split(":", 2);
-            try {
-                p.user = new User(Long.parseLong(parts[0]), parts.length > 1 ? Long.parseLong(parts[1]) : 0);
-            } catch (NumberFormatException e) {
-                throw new InvalidArgumentException("user \"" + u + "\" must be numeric UID[:GID]");
-            }
-        }
         spec.hostname = name != null ? name : id.substring(0, 12);
         switch (network) {
             case "none" -> {
             }
             case "host" -> spec.linux().namespaces.removeIf(n -> n.type.equals(LinuxNamespace.NETWORK));
-            case "cni" -> throw new InvalidArgumentException("--network cni is not supported for a single "
-                    + "container yet; run it in a pod (peapod pod run)");
+            case "cni" -> {
+                // the namespaces become those of the container's own sandbox (see call)
+            }
             default -> throw new InvalidArgumentException("--network must be none, host or cni, not " + network);
         }
         List<Mount> mounts = new ArrayList<>(spec.mounts);
@@ -263,6 +292,24 @@ public final class RunCommand implements Callable<Integer> {
             res.pids.limit = pidsLimit;
         }
         return spec;
+    }
+
+    /**
+     * --user, else the image's User, resolved as docker does in the image's own /etc/passwd and
+     * /etc/group: a name must be there, a numeric uid need not; the groups that list the user as a
+     * member are its supplementary groups.
+     */
+    private User user(Image img, String id, RootfsReader files) {
+        ImageConfig.ContainerConfig ic = img.config() == null ? null : img.config().config();
+        String u = user != null ? user : ic == null ? null : ic.user();
+        UserResolver resolver = new UserResolver("container " + (name != null ? name : id.substring(0, 12)), files);
+        UserResolver.ResolvedUser resolved = resolver.resolve(u);
+        TreeSet<Long> groups = new TreeSet<>();
+        groups.add(resolved.gid());
+        groups.addAll(resolver.memberships(resolved.username()));
+        User out = new User(resolved.uid(), resolved.gid());
+        out.additionalGids = new ArrayList<>(groups);
+        return out;
     }
 
     /** docker's 64m/1g as well as Kubernetes' 64Mi/1G. */

@@ -38,8 +38,9 @@ public final class CommandClient {
     /** Options that take a value, of the commands whose first positional ends peapod's own options. */
     static final Set<String> RUN_VALUE_OPTIONS = Set.of("-e", "--env", "-v", "--volume", "--name", "--memory",
             "--cpus", "--pids-limit", "--network", "-u", "--user", "-w", "--workdir", "--entrypoint", "--root",
-            "--state");
-    static final Set<String> EXEC_VALUE_OPTIONS = Set.of("-e", "--env", "-w", "--workdir", "--root", "--state");
+            "--state", "--cni-conf-dir");
+    static final Set<String> EXEC_VALUE_OPTIONS = Set.of("-e", "--env", "-w", "--workdir", "--root", "--state",
+            "--cni-conf-dir");
 
     private CommandClient() {
     }

@@ -44,6 +44,11 @@ public final class DaemonHost implements Invocation.Host {
             throw new FailedPreconditionException("the peapod daemon answering this command serves state " + state
                     + ", not " + requested.state);
         }
+        Path cniConfDir = engine.config().cni().confDir();
+        if (requested.cniConfDir != null && !same(requested.cniConfDir, cniConfDir)) {
+            throw new FailedPreconditionException("the peapod daemon serving " + state + " uses CNI config dir "
+                    + cniConfDir + ", not " + requested.cniConfDir + ": leave --cni-conf-dir out, or stop the daemon");
+        }
         return engine.lent();
     }
 

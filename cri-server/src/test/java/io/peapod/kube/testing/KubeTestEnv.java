@@ -23,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class KubeTestEnv implements AutoCloseable {
     public static final String IMAGE = "peapod.local/busybox:test";
+    /** {@link #IMAGE} with User "nobody" (65534 in its /etc/passwd); see {@link #importBusybox}. */
+    public static final String NOBODY_IMAGE = "peapod.local/busybox:nobody";
 
     public final Path dir;
     public final String cgroupParent;
@@ -38,6 +40,14 @@ public final class KubeTestEnv implements AutoCloseable {
                         Duration.ofSeconds(30)), new RegistryConfig(), cgroupParent);
         engine = Engine.open(config);
         try (InputStream in = new FileInputStream(busyboxArchive(dir).toFile())) {
+            engine.images().importArchive(in, null, e -> { });
+        }
+    }
+
+    /** Builds and imports the busybox image as {@code name}, with {@code user} as its config's User. */
+    public void importBusybox(String name, String user) throws IOException, InterruptedException {
+        Path archive = busyboxArchive(dir.resolve("busybox-" + user.replace(':', '-') + ".tar"), name, user);
+        try (InputStream in = new FileInputStream(archive.toFile())) {
             engine.images().importArchive(in, null, e -> { });
         }
     }
@@ -59,9 +69,14 @@ public final class KubeTestEnv implements AutoCloseable {
 
     /** The OCI archive of {@link #IMAGE}, built by the examples' script. */
     public static Path busyboxArchive(Path dir) throws IOException, InterruptedException {
-        Path out = dir.resolve("busybox.tar");
+        return busyboxArchive(dir.resolve("busybox.tar"), IMAGE, "");
+    }
+
+    /** The busybox image as {@code name}, with {@code user} ("" for none) as its config's User, into {@code out}. */
+    public static Path busyboxArchive(Path out, String name, String user) throws IOException, InterruptedException {
         Path script = Path.of("..", "examples", "build-busybox-image.sh").toAbsolutePath().normalize();
-        Process p = new ProcessBuilder(script.toString(), IMAGE, out.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(script.toString(), name, out.toString(), user).redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IOException(script + " failed: " + log);
