@@ -105,6 +105,23 @@ class CliClientIT extends CliScenarios {
     }
 
     @Test
+    void garbageOnTheCommandSocketHarmsNothing() throws Exception {
+        byte[][] junk = {"GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+            {0x50, 0x50, 0x44, 0x31, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff}, new byte[0]};
+        for (byte[] bytes : junk) {
+            try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+                ch.connect(java.net.UnixDomainSocketAddress.of(daemon.commandSocket()));
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.shutdownOutput();
+                java.nio.ByteBuffer answer = java.nio.ByteBuffer.allocate(64);
+                assertEquals(-1, ch.read(answer), "the daemon hangs up without running anything");
+            }
+        }
+        Result ps = peapod("ps");
+        assertEquals(0, ps.code(), "the daemon still serves: " + ps);
+    }
+
+    @Test
     void theLauncherIsAClientWhenADaemonAnswers() throws Exception {
         Path launcher = Path.of("..", "peapod").toAbsolutePath().normalize();
         Result detached = peapod("run", "-d", "--name", "vialauncher", KubeTestEnv.IMAGE, "sleep", "60");
