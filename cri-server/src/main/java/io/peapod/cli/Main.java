@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,19 +16,20 @@ import picocli.CommandLine.ScopeType;
 
 /** The {@code peapod} command line. */
 @Command(name = "peapod", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Version.class,
-        description = "A container runtime and pod sandbox manager.",
-        subcommands = {io.peapod.cli.container.RunCommand.class, io.peapod.cli.container.PsCommand.class,
-            io.peapod.cli.container.LogsCommand.class, io.peapod.cli.container.StopCommand.class,
-            io.peapod.cli.container.KillCommand.class, io.peapod.cli.container.RmCommand.class,
-            io.peapod.cli.container.InspectCommand.class, io.peapod.cli.container.StatsCommand.class,
-            io.peapod.cli.container.ExecCommand.class, io.peapod.cli.container.AttachCommand.class,
-            io.peapod.cli.pod.PortForwardCommand.class,
-            io.peapod.cli.pod.PodCommand.class,
-            io.peapod.cli.image.ImageCommand.class, io.peapod.cli.system.InfoCommand.class,
-            io.peapod.cli.system.VersionCommand.class, io.peapod.cli.system.CompletionCommand.class,
-            io.peapod.cli.oci.OciCommand.class, io.peapod.cli.bench.BenchCommand.class,
-            io.peapod.cli.serve.ServeCommand.class})
+        description = "A container runtime and pod sandbox manager.")
 public final class Main implements Runnable {
+    /** The subcommands, in the order help lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(io.peapod.cli.container.RunCommand.class,
+            io.peapod.cli.container.PsCommand.class, io.peapod.cli.container.LogsCommand.class,
+            io.peapod.cli.container.StopCommand.class, io.peapod.cli.container.KillCommand.class,
+            io.peapod.cli.container.RmCommand.class, io.peapod.cli.container.InspectCommand.class,
+            io.peapod.cli.container.StatsCommand.class, io.peapod.cli.container.ExecCommand.class,
+            io.peapod.cli.container.AttachCommand.class, io.peapod.cli.pod.PortForwardCommand.class,
+            io.peapod.cli.pod.PodCommand.class, io.peapod.cli.image.ImageCommand.class,
+            io.peapod.cli.system.InfoCommand.class, io.peapod.cli.system.VersionCommand.class,
+            io.peapod.cli.system.CompletionCommand.class, io.peapod.cli.oci.OciCommand.class,
+            io.peapod.cli.bench.BenchCommand.class, io.peapod.cli.serve.ServeCommand.class);
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,12 +50,12 @@ public final class Main implements Runnable {
                 System.exit(code.getAsInt());
             }
         }
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(Invocation.current(), args.length == 0 ? null : args[0]).execute(args));
     }
 
-    /** The command tree for this process's own invocation. */
+    /** The whole command tree for this process's own invocation. */
     public static CommandLine commandLine() {
-        return commandLine(Invocation.current());
+        return commandLine(Invocation.current(), null);
     }
 
     /**
@@ -62,13 +64,30 @@ public final class Main implements Runnable {
      * stderr with exit code 1, never a stack trace.
      */
     public static CommandLine commandLine(Invocation invocation) {
+        return commandLine(invocation, null);
+    }
+
+    /**
+     * As {@link #commandLine(Invocation)}, with only the subcommand named {@code first} (the
+     * first argument) when there is one by that name: picocli builds every command it is given
+     * by reflection, and the whole tree costs tens of milliseconds on each run.
+     */
+    public static CommandLine commandLine(Invocation invocation, String first) {
         CommandLine cl = new CommandLine(new Main());
+        List<Class<?>> named = COMMANDS.stream().filter(c -> names(c).contains(first)).toList();
+        for (Class<?> c : named.isEmpty() ? COMMANDS : named) {
+            cl.addSubcommand(c);
+        }
         cl.setOut(new PrintWriter(new OutputStreamWriter(invocation.stdout(), StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(invocation.stderr(), StandardCharsets.UTF_8), true));
         cl.registerConverter(Path.class, s -> invocation.cwd().resolve(s));
         // everything after the image is the container's command line, options included
-        cl.getSubcommands().get("run").setStopAtPositional(true);
-        cl.getSubcommands().get("exec").setStopAtPositional(true);
+        for (String name : List.of("run", "exec")) {
+            CommandLine sub = cl.getSubcommands().get(name);
+            if (sub != null) {
+                sub.setStopAtPositional(true);
+            }
+        }
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             cmd.getErr().println("peapod: " + message);
@@ -78,6 +97,13 @@ public final class Main implements Runnable {
             return 1;
         });
         return cl;
+    }
+
+    private static List<String> names(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> names = new java.util.ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 
     @Override

@@ -38,7 +38,8 @@ class CliIT extends CliScenarios {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Invocation invocation = new Invocation(new ByteArrayInputStream(stdin), out, err,
                 Path.of("").toAbsolutePath(), System.getenv(), terminal, EmbeddedHost.INSTANCE);
-        int code = Invocation.runAs(invocation, () -> Main.commandLine(invocation).execute(args.toArray(String[]::new)));
+        int code = Invocation.runAs(invocation, () -> Main.commandLine(invocation, args.isEmpty() ? null : args.get(0))
+                .execute(args.toArray(String[]::new)));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -84,7 +84,7 @@ final class CommandSession {
             return 2;
         }
         try {
-            var cl = Main.commandLine(invocation);
+            var cl = Main.commandLine(invocation, argv[0]);
             int code = cl.execute(argv);
             cl.getOut().flush();
             cl.getErr().flush();
