@@ -58,6 +58,10 @@ final class CreateContainer {
     private static final int MAX_SOCKET_PATH = 107;
 
     /** The monitor's sockets live in the state directory: a root too deep cannot hold them. */
+    private static boolean notEmpty(List<?> hooks) {
+        return hooks != null && !hooks.isEmpty();
+    }
+
     private static void checkSocketPath(Path dir) {
         String longest = dir.toAbsolutePath().resolve("attach.sock").toString();
         if (longest.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
@@ -69,6 +73,12 @@ final class CreateContainer {
     ContainerRecord execute(String id, Spec spec, Path bundleDir, CreateOptions options,
                             List<io.peapod.image.snapshot.Mount> rootfsMounts) {
         SpecValidator.validate(spec, bundleDir);
+        if (options.startNow() && spec.hooks != null && (notEmpty(spec.hooks.prestart)
+                || notEmpty(spec.hooks.createRuntime) || notEmpty(spec.hooks.createContainer)
+                || notEmpty(spec.hooks.startContainer))) {
+            throw new InvalidArgumentException("container " + id + ": its hooks must run between create and start, "
+                    + "so it cannot be started at once");
+        }
         Path rootfs = bundleDir.resolve(spec.root.path).normalize();
         checkSocketPath(ctx.store().directoryOf(id));
         try (Undo undo = new Undo()) {
@@ -112,6 +122,15 @@ final class CreateContainer {
             HookRunner.run(spec, HookRunner.Stage.PRESTART, record, "creating");
             HookRunner.run(spec, HookRunner.Stage.CREATE_RUNTIME, record, "creating");
             HookRunner.run(spec, HookRunner.Stage.CREATE_CONTAINER, record, "creating");
+            if (options.startNow()) {
+                // the helper reported after a successful execve: the container runs
+                record = record.withStarted(Instant.now().toString());
+                ctx.store().save(record);
+                undo.commit();
+                LOG.info("container {} created and started, pid {}", id, created.pid());
+                HookRunner.runLogged(spec, HookRunner.Stage.POSTSTART, record, "running");
+                return record;
+            }
             record = record.withStatus(ContainerStatus.CREATED);
             ctx.store().save(record);
             undo.commit();

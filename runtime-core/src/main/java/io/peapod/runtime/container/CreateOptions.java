@@ -20,13 +20,17 @@ import java.util.Map;
  * @param stdinOnce     with {@code stdinPipe}: the container's stdin ends when the first attach
  *                      client detaches (CRI's stdin_once, docker's {@code run -i}), so that the
  *                      end of a client's input reaches the container
+ * @param startNow      the process starts as soon as it is set up (runc's {@code run}): create
+ *                      returns a running container, with one helper run instead of two; refused
+ *                      for a spec with hooks that must run between create and start
  */
 public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
-                            boolean noPivot, boolean stdinPipe, boolean monitor, boolean stdinOnce) {
+                            boolean noPivot, boolean stdinPipe, boolean monitor, boolean stdinOnce,
+                            boolean startNow) {
 
     public CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
                          boolean noPivot, boolean stdinPipe, boolean monitor) {
-        this(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, monitor, false);
+        this(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, monitor, false, false);
     }
 
     public CreateOptions(Map<Integer, String> stdio, Path logPath, Path consoleSocket, Path pidFile,
@@ -36,12 +40,18 @@ public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path conso
 
     /** runc's model: no monitor; the caller (a subreaper) is the container's parent. */
     public CreateOptions withoutMonitor() {
-        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, false, stdinOnce);
+        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, false, stdinOnce,
+                startNow);
     }
 
     /** Stdin kept open as a pipe for attach clients; {@code once}: it ends when the first one detaches. */
     public CreateOptions withStdin(boolean once) {
-        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, true, monitor, once);
+        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, true, monitor, once, startNow);
+    }
+
+    /** Create and start in one step (see {@code startNow}). */
+    public CreateOptions startingNow() {
+        return new CreateOptions(stdio, logPath, consoleSocket, pidFile, noPivot, stdinPipe, monitor, stdinOnce, true);
     }
 
     /** The container's stdio is /dev/null, as for a daemon's containers without a log. */
@@ -55,6 +65,7 @@ public record CreateOptions(Map<Integer, String> stdio, Path logPath, Path conso
     }
 
     public CreateOptions withPidFile(Path file) {
-        return new CreateOptions(stdio, logPath, consoleSocket, file, noPivot, stdinPipe, monitor, stdinOnce);
+        return new CreateOptions(stdio, logPath, consoleSocket, file, noPivot, stdinPipe, monitor, stdinOnce,
+                startNow);
     }
 }

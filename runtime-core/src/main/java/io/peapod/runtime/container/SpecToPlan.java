@@ -83,7 +83,7 @@ public final class SpecToPlan {
         if (options.pidFile() != null) {
             plan.op("PID_FILE", options.pidFile().toAbsolutePath().toString());
         }
-        plan.op("START", "wait");
+        plan.op("START", options.startNow() ? "now" : "wait");
 
         LinuxNamespace mountNs = spec.linux().namespace(LinuxNamespace.MOUNT);
         if (mountNs != null && mountNs.path == null) {

@@ -123,9 +123,9 @@ final class RunPodSandbox {
         Spec infra = InfraSpec.build(id, record, rootfs, ctx.helperBinary(), cgroupParent + "/" + id);
         // the infra process writes nothing and its exit code means nothing: it needs no monitor,
         // which halves a pod's memory; its liveness is read from /proc like runc's containers'
-        ctx.containers().create(id, infra, dir, CreateOptions.detached().withoutMonitor());
+        // created and started by one helper run: nothing needs to happen in between
+        ctx.containers().create(id, infra, dir, CreateOptions.detached().withoutMonitor().startingNow());
         undo.push(() -> ctx.containers().delete(id, true));
-        ctx.containers().start(id);
         SandboxRecord ready = record.withState(SandboxState.READY);
         ctx.records().save(id, ready);
         return ready;

@@ -187,6 +187,34 @@ class ContainerRuntimeIT {
     }
 
     @Test
+    void startingNowCreatesARunningContainerUnlessHooksMustRunBetween() throws IOException {
+        String id = id();
+        Path out = tmp.resolve(id + ".out");
+        Files.createFile(out);
+        CreateOptions now = new CreateOptions(Map.of(0, "/dev/null", 1, out.toString(), 2, out.toString()), null,
+                null, null, false, false).startingNow();
+        ContainerRecord created = runtime.create(id, bundle("sh", "-c", "echo at once").dir(), now);
+        assertEquals(ContainerStatus.RUNNING, created.status(), created.toString());
+        assertTrue(created.started() != null, "started is recorded");
+        ContainerRecord done = runtime.waitFor(id, Duration.ofSeconds(30)).orElseThrow();
+        assertEquals(0, done.exitCode());
+        assertEquals("at once\n", Files.readString(out));
+        assertThrows(FailedPreconditionException.class, () -> runtime.start(id), "nothing is left to start");
+
+        BusyboxBundle hooked = bundle("true");
+        hooked.spec().hooks = new io.peapod.runtime.spec.Hooks();
+        io.peapod.runtime.spec.Hook hook = new io.peapod.runtime.spec.Hook();
+        hook.path = "/bin/true";
+        hooked.spec().hooks.createRuntime = List.of(hook);
+        hooked.save();
+        String other = id();
+        var e = assertThrows(io.peapod.runtime.errors.InvalidArgumentException.class,
+                () -> runtime.create(other, hooked.dir(), now));
+        assertTrue(e.getMessage().contains("hooks must run between create and start"), e.getMessage());
+        assertTrue(runtime.list().stream().noneMatch(c -> c.id().equals(other)), "nothing was created");
+    }
+
+    @Test
     void exitCodesAndSignals() throws IOException {
         assertEquals(3, run(bundle("sh", "-c", "exit 3")).exitCode());
         // PID 1 of a namespace ignores signals from inside it: SIGKILL comes from the host
