@@ -94,6 +94,8 @@ class CliClientIT extends CliScenarios {
         Result r = run(args, new byte[0], Terminal.NONE);
         assertEquals(1, r.code());
         assertTrue(r.err().contains("uses root " + env.config.root() + ", not " + env.dir.resolve("other")), r.err());
+        assertTrue(peapod("info").out().contains("mode: client of the daemon (pid " + ProcessHandle.current().pid()),
+                "info says who answered");
         Result bare = run(List.of("ps", "--state", env.config.state().toString()), new byte[0], Terminal.NONE);
         assertEquals(0, bare.code(), "without --root the daemon's root is used: " + bare);
         Result otherCni = run(List.of("run", "--state", env.config.state().toString(), "--cni-conf-dir",

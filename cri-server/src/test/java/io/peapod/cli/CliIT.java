@@ -50,6 +50,7 @@ class CliIT extends CliScenarios {
             assertEquals(1, r.code());
             assertTrue(r.err().startsWith("peapod: peapod root " + env.config.root() + " is in use"), r.err());
         }
+        assertTrue(peapod("info").out().contains("mode: embedded"), "info says who answered");
     }
 
     @Test

@@ -27,6 +27,11 @@ public final class EmbeddedHost implements Invocation.Host {
     }
 
     @Override
+    public String mode() {
+        return "embedded (no daemon answers; this process opened the store)";
+    }
+
+    @Override
     public boolean keepsSupervising() {
         return false;
     }

@@ -33,6 +33,9 @@ public final class Invocation {
          */
         Optional<RunningPod> release(String sandboxId);
 
+        /** How commands run here, for {@code peapod info}. */
+        String mode();
+
         /** True when pods handed to {@link #supervise} keep being supervised after the command ends. */
         boolean keepsSupervising();
     }

@@ -76,6 +76,11 @@ public final class DaemonHost implements Invocation.Host {
     }
 
     @Override
+    public String mode() {
+        return "client of the daemon (pid " + ProcessHandle.current().pid() + ")";
+    }
+
+    @Override
     public boolean keepsSupervising() {
         return true;
     }

@@ -31,7 +31,7 @@ public final class InfoCommand implements Callable<Integer> {
         try (Engine engine = engineOptions.open()) {
             var containers = engine.containers().list();
             info.put("version", Version.current());
-            info.put("mode", "embedded");
+            info.put("mode", io.peapod.cli.common.Invocation.current().host().mode());
             info.put("root", engine.config().root().toString());
             info.put("state", engine.config().state().toString());
             info.put("containers", containers.size());
@@ -39,7 +39,7 @@ public final class InfoCommand implements Callable<Integer> {
             info.put("pods", engine.pods().list().size());
             info.put("images", engine.images().list().size());
             var du = engine.images().diskUsage();
-            info.put("imageStore", du);
+            info.put("imageStore", du.bytes() + " bytes, " + du.inodes() + " inodes");
         }
         info.put("cgroups", Files.isDirectory(Path.of("/sys/fs/cgroup/memory")) ? "v1 (hybrid)"
                 : Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "v2" : "unknown");
