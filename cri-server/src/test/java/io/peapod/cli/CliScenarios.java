@@ -181,6 +181,30 @@ abstract class CliScenarios {
     }
 
     @Test
+    void aForegroundRunLeavesTheStoreToOtherCommands() throws Exception {
+        var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return peapod("run", "--rm", "--name", "fg", KubeTestEnv.IMAGE, "sh", "-c", "sleep 3; echo done");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Result ps = null;
+        for (int i = 0; i < 100 && (ps == null || !ps.out().contains(" fg")); i++) {
+            Thread.sleep(100);
+            ps = peapod("ps");
+        }
+        assertEquals(0, ps.code(), "ps runs while a container runs in the foreground: " + ps);
+        assertTrue(ps.out().contains(" fg"), ps.out());
+        Result exec = peapod("exec", "fg", "echo", "inside");
+        assertEquals("inside\n", exec.out(), "exec too, and its own lock is released while it runs: " + exec);
+        Result r = run.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("done\n", r.out());
+        assertFalse(peapod("ps", "-a").out().contains(" fg"), "--rm took the store back to remove it");
+    }
+
+    @Test
     void runPassesStdinAndGivesATerminal() throws Exception {
         Result cat = peapodWithInput("to the container\n", "run", "--rm", "-i", KubeTestEnv.IMAGE, "sh", "-c",
                 "cat; echo after end of input; exit 5");

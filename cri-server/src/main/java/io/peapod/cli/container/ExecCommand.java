@@ -51,6 +51,7 @@ public final class ExecCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Invocation invocation = Invocation.current();
+        ExecSession started;
         try (Engine engine = engineOptions.open()) {
             var c = Containers.resolve(engine, ref);
             var process = engine.containers().execProcess(c.id(), cmd, env, workdir, null, null, tty);
@@ -59,38 +60,27 @@ public final class ExecCommand implements Callable<Integer> {
                 // the process starts with our terminal's size: a program that asks at once gets it
                 process.consoleSize = new Box(size[0], size[1]);
             }
-            try (ExecSession session = engine.containers().execSession(c.id(), process, interactive)) {
-                Terminal.Restore restore = null;
-                Terminal.Restore watch = null;
-                try {
-                    if (tty) {
-                        restore = invocation.terminal().raw();
-                        watch = invocation.terminal().watchSize(session::resize);
-                    }
-                    Thread out = pump(session.stdout(), invocation.stdout());
-                    Thread err = session.stderr() == null ? null : pump(session.stderr(), invocation.stderr());
-                    if (interactive) {
-                        Thread in = new Thread(() -> copy(invocation.stdin(), session.stdin(), true),
-                                "peapod-exec-stdin");
-                        in.setDaemon(true);
-                        in.start();
-                    }
-                    int code = session.waitFor();
-                    out.join(2000);
-                    if (err != null) {
-                        err.join(2000);
-                    }
-                    return code;
-                } finally {
-                    if (watch != null) {
-                        watch.close();
-                    }
-                    if (restore != null) {
-                        restore.close();
-                    }
-                    invocation.stdout().flush();
-                }
+            started = engine.containers().execSession(c.id(), process, interactive);
+        }
+        // the store's lock is not held while the process runs: other commands may run meanwhile
+        try (ExecSession session = started;
+             Terminal.Restore restore = tty ? invocation.terminal().raw() : () -> { };
+             Terminal.Restore watch = tty ? invocation.terminal().watchSize(session::resize) : () -> { }) {
+            Thread out = pump(session.stdout(), invocation.stdout());
+            Thread err = session.stderr() == null ? null : pump(session.stderr(), invocation.stderr());
+            if (interactive) {
+                Thread in = new Thread(() -> copy(invocation.stdin(), session.stdin(), true), "peapod-exec-stdin");
+                in.setDaemon(true);
+                in.start();
             }
+            int code = session.waitFor();
+            out.join(2000);
+            if (err != null) {
+                err.join(2000);
+            }
+            return code;
+        } finally {
+            invocation.stdout().flush();
         }
     }
 

@@ -2,6 +2,7 @@ package io.peapod.cli.container;
 
 import io.peapod.cli.common.CriLog;
 import io.peapod.cli.common.EngineOptions;
+import io.peapod.helper.ExitFile;
 import io.peapod.runtime.Engine;
 import io.peapod.runtime.errors.InvalidArgumentException;
 import java.nio.file.Path;
@@ -41,13 +42,17 @@ public final class LogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path log;
+        Path stateDir;
         try (Engine engine = engineOptions.open()) {
             var c = Containers.resolve(engine, container);
-            Path log = Containers.logOf(c);
-            CriLog reader = new CriLog(command.commandLine().getOut(), command.commandLine().getErr(), timestamps,
-                    since(since));
-            reader.print(log, tail, follow ? () -> engine.containers().state(c.id()).exitCode() == null : null);
+            log = Containers.logOf(c);
+            stateDir = engine.containers().context().store().directoryOf(c.id());
         }
+        // the store's lock is not held while following: the monitor's exit file says when to stop
+        CriLog reader = new CriLog(command.commandLine().getOut(), command.commandLine().getErr(), timestamps,
+                since(since));
+        reader.print(log, tail, follow ? () -> ExitFile.read(stateDir).isEmpty() : null);
         return 0;
     }
 

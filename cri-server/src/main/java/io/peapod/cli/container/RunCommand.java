@@ -7,6 +7,7 @@ import io.peapod.cli.common.Terminal;
 import io.peapod.cri.translate.LayeredRootfsReader;
 import io.peapod.cri.translate.RootfsReader;
 import io.peapod.cri.translate.UserResolver;
+import io.peapod.helper.ExitFile;
 import io.peapod.helper.MonitorClient;
 import io.peapod.image.Image;
 import io.peapod.image.ProgressListener;
@@ -17,6 +18,7 @@ import io.peapod.runtime.container.ContainerIds;
 import io.peapod.runtime.container.ContainerRecord;
 import io.peapod.runtime.container.CreateOptions;
 import io.peapod.runtime.errors.AlreadyExistsException;
+import io.peapod.runtime.errors.FailedPreconditionException;
 import io.peapod.runtime.errors.InvalidArgumentException;
 import io.peapod.runtime.pod.PodSpecs;
 import io.peapod.runtime.pod.SandboxRecord;
@@ -111,6 +113,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         PrintWriter err = command.commandLine().getErr();
         String id = ContainerIds.random();
+        Started started;
         try (Engine engine = engineOptions.open()) {
             if (name != null) {
                 ContainerIds.check(name);
@@ -179,24 +182,56 @@ public final class RunCommand implements Callable<Integer> {
                 out.flush();
                 return 0;
             }
-            if (attachment != null) {
-                Path stateDir = engine.containers().context().store().directoryOf(id);
-                try (Attachment a = attachment;
-                     Terminal.Restore restore = tty && interactive ? invocation.terminal().raw() : () -> { };
-                     Terminal.Restore watch = tty ? invocation.terminal().watchSize(
-                             (rows, cols) -> resize(stateDir, rows, cols)) : () -> { }) {
-                    a.relay(invocation);
+            started = new Started(engine.containers().context().store().directoryOf(id), log, sandboxId, attachment);
+        }
+        // the store's lock is not held while the container runs: other commands may run meanwhile
+        int code = follow(invocation, started, out, err);
+        if (rm) {
+            try (Engine engine = openWhenFree()) {
+                remove(engine, id, started.sandboxId());
+            }
+        }
+        return code;
+    }
+
+    /** What a foreground run follows once its container runs. */
+    private record Started(Path stateDir, Path log, String sandboxId, Attachment attachment) {
+    }
+
+    /** The container's output until it exits; its exit code, from its monitor's exit file. */
+    private int follow(Invocation invocation, Started started, PrintWriter out, PrintWriter err) throws Exception {
+        Path stateDir = started.stateDir();
+        if (started.attachment() != null) {
+            try (Attachment a = started.attachment();
+                 Terminal.Restore restore = tty && interactive ? invocation.terminal().raw() : () -> { };
+                 Terminal.Restore watch = tty ? invocation.terminal().watchSize(
+                         (rows, cols) -> resize(stateDir, rows, cols)) : () -> { }) {
+                a.relay(invocation);
+            }
+        } else {
+            new CriLog(out, err, false, null).print(started.log(), -1, () -> ExitFile.read(stateDir).isEmpty());
+        }
+        while (true) {
+            var exit = ExitFile.read(stateDir);
+            if (exit.isPresent()) {
+                return exit.get().exitCode();
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The engine for --rm: another command may hold the store's lock for a moment (embedded, no daemon). */
+    private Engine openWhenFree() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return engineOptions.open();
+            } catch (FailedPreconditionException busy) {
+                if (System.nanoTime() > deadline) {
+                    throw busy;
                 }
-            } else {
-                CriLog reader = new CriLog(out, err, false, null);
-                reader.print(log, -1, () -> engine.containers().state(id).exitCode() == null);
+                Thread.sleep(100);
             }
-            ContainerRecord done = engine.containers().waitFor(id, Duration.ofDays(365)).orElseThrow();
-            int code = done.exitCode() == null ? 0 : done.exitCode();
-            if (rm) {
-                remove(engine, id, sandboxId);
-            }
-            return code;
         }
     }
 
