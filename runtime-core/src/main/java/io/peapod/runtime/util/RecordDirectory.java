@@ -10,9 +10,13 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Records of one kind kept as {@code <root>/<id>/<file>} JSON, one directory per object
@@ -29,6 +33,19 @@ public final class RecordDirectory<T> {
     private final Class<T> type;
     private final String kind;
     private final boolean durable;
+    /**
+     * Records already parsed, by id, with the identity of the file they came from: a list of
+     * every pod or container (a kubelet asks each second) re-reads only what changed. Writes
+     * replace the file (a new inode), so another process's change is never mistaken for ours.
+     */
+    private final Map<String, Parsed<T>> parsed = new ConcurrentHashMap<>();
+
+    private record Parsed<T>(Object fileKey, FileTime modified, long size, T value) {
+        boolean sameFile(BasicFileAttributes a) {
+            return java.util.Objects.equals(fileKey, a.fileKey()) && modified.equals(a.lastModifiedTime())
+                    && size == a.size();
+        }
+    }
 
     /**
      * @param kind    what the records are, for messages ("container", "sandbox")
@@ -66,6 +83,7 @@ public final class RecordDirectory<T> {
     }
 
     public void save(String id, T record) {
+        parsed.remove(id);
         try {
             AtomicFiles.write(directoryOf(id).resolve(file), JSON.writeValueAsBytes(record), durable);
         } catch (IOException e) {
@@ -76,8 +94,19 @@ public final class RecordDirectory<T> {
     public Optional<T> load(String id) {
         Path path = directoryOf(id).resolve(file);
         try {
-            return Optional.of(JSON.readValue(Files.readAllBytes(path), type));
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            Parsed<T> known = parsed.get(id);
+            if (known != null && known.sameFile(attributes)) {
+                return Optional.of(known.value());
+            }
+            T value = JSON.readValue(Files.readAllBytes(path), type);
+            if (attributes.fileKey() != null) {
+                parsed.put(id, new Parsed<>(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(),
+                        value));
+            }
+            return Optional.of(value);
         } catch (NoSuchFileException e) {
+            parsed.remove(id);
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + kind + " " + id + " (" + path + "): " + e.getMessage(), e);
@@ -105,6 +134,7 @@ public final class RecordDirectory<T> {
 
     /** Removes the object's directory and everything in it. Idempotent. */
     public void remove(String id) {
+        parsed.remove(id);
         try {
             FileTrees.delete(directoryOf(id));
         } catch (IOException e) {
