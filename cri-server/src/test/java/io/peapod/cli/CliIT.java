@@ -49,6 +49,12 @@ class CliIT extends CliScenarios {
             Result r = peapod("ps");
             assertEquals(1, r.code());
             assertTrue(r.err().startsWith("peapod: peapod root " + env.config.root() + " is in use"), r.err());
+            // a daemon still starting (not answering yet) whose root the command does not name
+            Result other = run(List.of("ps", "--root", env.dir.resolve("other-root").toString(), "--state",
+                    env.config.state().toString()), new byte[0], Terminal.NONE);
+            assertEquals(1, other.code());
+            assertTrue(other.err().startsWith("peapod: peapod state directory " + env.config.state() + " is in use"),
+                    other.err());
         }
         assertTrue(peapod("info").out().contains("mode: embedded"), "info says who answered");
     }

@@ -35,8 +35,9 @@ import java.util.List;
 /**
  * The whole runtime on one machine: images, pod sandboxes and containers over one pair
  * of state directories. The daemon holds one; without a daemon, each command line
- * invocation holds one for its duration. Only one engine may own a root at a time: the
- * root's lock file says who does.
+ * invocation holds one while it works. Only one engine may own a root, or a state
+ * directory, at a time: their lock files say who does (a daemon's state directory must not
+ * be shared by a command that names another root).
  */
 public final class Engine implements AutoCloseable {
     /** Annotation on containers made from an image: the image id (config digest). */
@@ -45,8 +46,9 @@ public final class Engine implements AutoCloseable {
     public static final String IMAGE_NAME = "io.peapod.image-name";
 
     private final EngineConfig config;
-    private final FileChannel lockFile;
-    private final FileLock lock;
+    /** Open with an exclusive lock on the root's, and the state directory's, lock file. */
+    private final FileChannel rootLock;
+    private final FileChannel stateLock;
     private final ContainerRuntime containers;
     private final ImageService images;
     private final SandboxRuntime pods;
@@ -54,11 +56,11 @@ public final class Engine implements AutoCloseable {
     /** False for a view lent to a caller (see {@link #lent()}): closing it leaves the engine open. */
     private final boolean owner;
 
-    private Engine(EngineConfig config, FileChannel lockFile, FileLock lock) {
+    private Engine(EngineConfig config, FileChannel rootLock, FileChannel stateLock) {
         this.owner = true;
         this.config = config;
-        this.lockFile = lockFile;
-        this.lock = lock;
+        this.rootLock = rootLock;
+        this.stateLock = stateLock;
         Helper helper = new Helper();
         this.containers = new ContainerRuntime(new RuntimeContext(
                 new FileStateStore(config.state().resolve("containers"), false), helper, CgroupManagers::forPath,
@@ -74,8 +76,8 @@ public final class Engine implements AutoCloseable {
     private Engine(Engine shared) {
         this.owner = false;
         this.config = shared.config;
-        this.lockFile = shared.lockFile;
-        this.lock = shared.lock;
+        this.rootLock = shared.rootLock;
+        this.stateLock = shared.stateLock;
         this.containers = shared.containers;
         this.images = shared.images;
         this.pods = shared.pods;
@@ -99,23 +101,38 @@ public final class Engine implements AutoCloseable {
         try {
             Files.createDirectories(config.root());
             Files.createDirectories(config.state());
-            FileChannel ch = FileChannel.open(config.root().resolve("lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                ch.close();
+            FileChannel root = locked(config.root().resolve("lock"));
+            if (root == null) {
                 throw new FailedPreconditionException("peapod root " + config.root()
                         + " is in use by another peapod process (a daemon?): talk to it or stop it");
             }
-            return new Engine(config, ch, lock);
+            FileChannel state = locked(config.state().resolve("lock"));
+            if (state == null) {
+                root.close();
+                throw new FailedPreconditionException("peapod state directory " + config.state()
+                        + " is in use by another peapod process with another root than " + config.root()
+                        + " (a daemon?): name its root, or stop it");
+            }
+            return new Engine(config, root, state);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open peapod root " + config.root() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file opened with an exclusive lock held (released when closed), or null if another holds it. */
+    private static FileChannel locked(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            return null;
+        }
+        return ch;
     }
 
     public EngineConfig config() {
@@ -296,10 +313,11 @@ public final class Engine implements AutoCloseable {
         }
         try {
             images.close();
-            lock.release();
-            lockFile.close();
+            stateLock.close();
+            rootLock.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot release the lock of " + config.root(), e);
+            throw new UncheckedIOException("cannot release the locks of " + config.root() + " and "
+                    + config.state(), e);
         }
     }
 }
