@@ -33,7 +33,23 @@ public final class Main implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        // the launcher starts every entry point with -jar (a class-data archive must be used with
+        // the class path and options it was made with; JDK 25 also wants -jar for its module flags)
+        switch (System.getProperty("peapod.entry", "")) {
+            case "oci" -> System.exit(OciMain.run(args));
+            case "oci-train" -> {
+                io.peapod.cli.oci.OciTrain.main(args);
+                return;
+            }
+            case "train" -> {
+                Train.main(args);
+                return;
+            }
+            default -> {
+                // the command line
+            }
+        }
         // `oci` is on other orchestrators' hot path: go straight to it without the full tree
         if (args.length > 0 && args[0].equals("oci")) {
             System.exit(OciMain.run(Arrays.copyOfRange(args, 1, args.length)));
