@@ -35,8 +35,7 @@ abstract class CliScenarios {
 
     @BeforeAll
     static void requireRoot() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs /bin/busybox (busybox-static)");
+        KubeTestEnv.assumeUsable();
     }
 
     @BeforeEach

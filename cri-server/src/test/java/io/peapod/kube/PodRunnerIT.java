@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.peapod.kube.testing.KubeTestEnv;
 import io.peapod.runtime.errors.InvalidArgumentException;
@@ -27,8 +26,7 @@ class PodRunnerIT {
 
     @BeforeAll
     static void requireRoot() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs /bin/busybox (busybox-static)");
+        KubeTestEnv.assumeUsable();
     }
 
     @BeforeEach

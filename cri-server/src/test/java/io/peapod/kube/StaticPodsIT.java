@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.peapod.kube.testing.KubeTestEnv;
 import java.nio.file.Files;
@@ -18,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class StaticPodsIT {
     @BeforeAll
     static void requireRoot() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs /bin/busybox (busybox-static)");
+        KubeTestEnv.assumeUsable();
     }
 
     private static String manifest(String name, String message) {

@@ -2,7 +2,6 @@ package io.peapod.cli.remote;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.peapod.cli.common.Terminal;
 import io.peapod.cli.serve.ServeCommand;
@@ -36,8 +35,7 @@ class CommandSessionIT {
 
     @BeforeAll
     static void requireRoot() {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
-        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "needs /bin/busybox (busybox-static)");
+        KubeTestEnv.assumeUsable();
     }
 
     @BeforeEach

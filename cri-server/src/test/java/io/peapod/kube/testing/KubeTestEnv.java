@@ -31,6 +31,13 @@ public final class KubeTestEnv implements AutoCloseable {
     public final EngineConfig config;
     private Engine engine;
 
+    /** Skips the calling test class unless this runs as root with Debian's busybox-static installed. */
+    public static void assumeUsable() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/busybox")),
+                "needs /bin/busybox (busybox-static)");
+    }
+
     public KubeTestEnv() throws IOException, InterruptedException {
         dir = shortTempDir();
         cgroupParent = "peapod-test-" + UUID.randomUUID().toString().substring(0, 8);
