@@ -1,12 +1,8 @@
 package io.peapod.runtime.spec;
 
-import io.peapod.runtime.errors.InvalidArgumentException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Linux capability names and numbers (include/uapi/linux/capability.h), and 64-bit masks of
@@ -14,7 +10,7 @@ import java.util.Map;
  */
 public final class Capabilities {
 
-    private static final String[] NAMES = {
+    private static final NumberedNames NAMES = new NumberedNames("capability", "capability",
         "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
         "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
         "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
@@ -23,49 +19,31 @@ public final class Capabilities {
         "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
         "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
         "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-        "CAP_CHECKPOINT_RESTORE",
-    };
+        "CAP_CHECKPOINT_RESTORE");
 
     /** The highest capability number known here. */
-    public static final int LAST_CAP = NAMES.length - 1;
-
-    private static final Map<String, Integer> NUMBERS;
-
-    static {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        for (int i = 0; i < NAMES.length; i++) {
-            m.put(NAMES[i], i);
-        }
-        NUMBERS = Collections.unmodifiableMap(m);
-    }
+    public static final int LAST_CAP = NAMES.size() - 1;
 
     private Capabilities() {
     }
 
     /** All capability names in number order. */
     public static List<String> all() {
-        return List.of(NAMES);
+        return NAMES.all();
     }
 
     public static boolean isKnown(String name) {
-        return NUMBERS.containsKey(name);
+        return NAMES.isKnown(name);
     }
 
     /** The number of a capability given as {@code CAP_X}; throws for an unknown name. */
     public static int number(String name) {
-        Integer n = NUMBERS.get(name);
-        if (n == null) {
-            throw new InvalidArgumentException("unknown capability \"" + name + "\"");
-        }
-        return n;
+        return NAMES.number(name);
     }
 
     /** The name of capability number n; throws for a number outside 0 … LAST_CAP. */
     public static String name(int number) {
-        if (number < 0 || number > LAST_CAP) {
-            throw new InvalidArgumentException("unknown capability number " + number);
-        }
-        return NAMES[number];
+        return NAMES.name(number);
     }
 
     /** The bit mask with one bit per named capability. */
@@ -84,7 +62,7 @@ public final class Capabilities {
         List<String> out = new ArrayList<>();
         for (int i = 0; i <= LAST_CAP; i++) {
             if ((mask & (1L << i)) != 0) {
-                out.add(NAMES[i]);
+                out.add(NAMES.name(i));
             }
         }
         return out;
